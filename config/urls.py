@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="directory:search", permanent=False)),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("waypoint.directory.urls")),
+    path("accounts/", include("waypoint.accounts.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,269 @@
+"""Every write to the directory goes through these functions.
+
+Each one is atomic, takes the acting user (or, for machines, a label such as
+the import file), records every changed field in the listing's history and
+keeps the search index in step.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from waypoint.accounts.models import User
+from waypoint.directory.models import (
+    Attribute,
+    ChangeRecord,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from waypoint.directory.search import search_index_refresh
+
+Actor = User | str
+M = TypeVar("M", bound=models.Model)
+
+# Bookkeeping fields whose changes are not worth a history line of their own.
+_UNTRACKED = {"created_at", "updated_at", "last_verified_at", "last_verified_by"}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, str]:
+    """The tracked fields of an object as text, keyed by HSDS field name."""
+    values: dict[str, str] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in _UNTRACKED or field.primary_key:
+            continue
+        name = field.name + "_id" if field.is_relation else field.name
+        values[name] = _text(getattr(instance, field.attname))
+    return values
+
+
+def _actor_columns(actor: Actor) -> dict[str, Any]:
+    if isinstance(actor, User):
+        return {"actor": actor, "actor_label": actor.get_username()}
+    return {"actor": None, "actor_label": actor[:200]}
+
+
+def _organization_id_of(instance: models.Model) -> uuid.UUID | None:
+    if isinstance(instance, Organization):
+        return instance.pk
+    org_id = getattr(instance, "organization_id", None)
+    if org_id is not None:
+        return org_id  # type: ignore[no-any-return]
+    for parent in ("service", "location", "service_at_location", "contact", "phone"):
+        related = getattr(instance, parent, None) if hasattr(instance, parent) else None
+        if related is not None:
+            return _organization_id_of(related)
+    return None
+
+
+def changes_record(
+    *,
+    actor: Actor,
+    instance: models.Model,
+    action: str,
+    before: dict[str, str],
+    after: dict[str, str],
+    at: datetime | None = None,
+) -> list[ChangeRecord]:
+    """Write one history row per changed field (one row for a deletion)."""
+    at = at or timezone.now()
+    common = {
+        "organization_id": _organization_id_of(instance),
+        "resource_id": instance.pk,
+        "resource_type": instance._meta.model_name or "",
+        "action": action,
+        "created_at": at,
+        **_actor_columns(actor),
+    }
+    rows: list[ChangeRecord] = []
+    if action == ChangeRecord.Action.DELETE:
+        rows.append(ChangeRecord(**common, previous_value=json.dumps(before)))
+    else:
+        for name in sorted(after):
+            if before.get(name, "") != after[name] or (
+                action == ChangeRecord.Action.CREATE and after[name]
+            ):
+                rows.append(
+                    ChangeRecord(
+                        **common,
+                        field_name=name,
+                        previous_value=before.get(name, ""),
+                        replacement_value=after[name],
+                    )
+                )
+    ChangeRecord.objects.bulk_create(rows)
+    return rows
+
+
+def _services_touched_by(instance: models.Model) -> list[uuid.UUID]:
+    if isinstance(instance, Service):
+        return [instance.pk]
+    if isinstance(instance, Organization):
+        return list(instance.services.values_list("pk", flat=True))
+    if isinstance(instance, Location):
+        return list(
+            ServiceAtLocation.objects.filter(location=instance).values_list(
+                "service_id", flat=True
+            )
+        )
+    service_id = getattr(instance, "service_id", None)
+    if service_id is not None:
+        return [service_id]
+    location_id = getattr(instance, "location_id", None)
+    if location_id is not None:
+        return list(
+            ServiceAtLocation.objects.filter(location_id=location_id).values_list(
+                "service_id", flat=True
+            )
+        )
+    if isinstance(instance, ServiceAtLocation):
+        return [instance.service_id]
+    return []
+
+
+@transaction.atomic
+def directory_object_save(*, actor: Actor, instance: M, reindex: bool = True) -> M:
+    """Create or update any directory object and record what changed.
+
+    ``instance`` carries the new values; the stored row (if any) is read
+    first so that the history holds the exact before and after of each field.
+    """
+    stored = (
+        type(instance)._default_manager.filter(pk=instance.pk).first()
+        if instance.pk is not None
+        else None
+    )
+    before = snapshot(stored) if stored is not None else {}
+    if hasattr(instance, "updated_at"):
+        instance.updated_at = timezone.now()
+    instance.full_clean()
+    instance.save()
+    after = snapshot(instance)
+    changes_record(
+        actor=actor,
+        instance=instance,
+        action=(
+            ChangeRecord.Action.UPDATE if stored is not None else ChangeRecord.Action.CREATE
+        ),
+        before=before,
+        after=after,
+    )
+    if reindex:
+        search_index_refresh(_services_touched_by(instance))
+    return instance
+
+
+@transaction.atomic
+def directory_object_delete(*, actor: Actor, instance: models.Model) -> None:
+    touched = _services_touched_by(instance)
+    changes_record(
+        actor=actor,
+        instance=instance,
+        action=ChangeRecord.Action.DELETE,
+        before=snapshot(instance),
+        after={},
+    )
+    instance.delete()
+    search_index_refresh([pk for pk in touched if not isinstance(instance, Service)])
+
+
+@transaction.atomic
+def listing_verify(*, actor: User, listing: Organization | Service) -> None:
+    """Record that an editor checked a listing's data is still correct."""
+    now = timezone.now()
+    type(listing)._default_manager.filter(pk=listing.pk).update(
+        last_verified_at=now, last_verified_by=actor
+    )
+    listing.last_verified_at = now
+    listing.last_verified_by = actor
+    changes_record(
+        actor=actor,
+        instance=listing,
+        action=ChangeRecord.Action.VERIFY,
+        before={"last_verified_at": ""},
+        after={"last_verified_at": now.isoformat()},
+        at=now,
+    )
+
+
+@transaction.atomic
+def attributes_set(
+    *,
+    actor: Actor,
+    link_entity: str,
+    link_id: uuid.UUID,
+    taxonomy_code: str,
+    terms: Sequence[TaxonomyTerm],
+) -> None:
+    """Make ``terms`` the object's complete set of terms of one taxonomy."""
+    existing = {
+        a.taxonomy_term_id: a
+        for a in Attribute.objects.filter(
+            link_entity=link_entity,
+            link_id=link_id,
+            taxonomy_term__taxonomy_ref__code=taxonomy_code,
+        )
+    }
+    wanted = {t.pk: t for t in terms}
+    for term_pk, attribute in existing.items():
+        if term_pk not in wanted:
+            changes_record(
+                actor=actor,
+                instance=attribute,
+                action=ChangeRecord.Action.DELETE,
+                before=snapshot(attribute),
+                after={},
+            )
+            attribute.delete()
+    for term_pk in wanted.keys() - existing.keys():
+        attribute = Attribute.objects.create(
+            link_entity=link_entity,
+            link_id=link_id,
+            link_type=taxonomy_code,
+            taxonomy_term_id=term_pk,
+        )
+        changes_record(
+            actor=actor,
+            instance=attribute,
+            action=ChangeRecord.Action.CREATE,
+            before={},
+            after=snapshot(attribute),
+        )
+    if link_entity == "service":
+        search_index_refresh([link_id])
+    elif link_entity == "organization":
+        search_index_refresh(
+            Service.objects.filter(organization_id=link_id).values_list("pk", flat=True)
+        )
+
+
+def services_reindex_all(batch: int = 2000) -> int:
+    """Rebuild the search index of every service; returns how many."""
+    ids: Iterable[uuid.UUID] = Service.objects.values_list("pk", flat=True)
+    all_ids = list(ids)
+    for start in range(0, len(all_ids), batch):
+        with transaction.atomic():
+            search_index_refresh(all_ids[start : start + batch])
+    return len(all_ids)
