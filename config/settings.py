@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "waypoint.lib",
     "waypoint.accounts",
     "waypoint.directory",
+    "waypoint.api",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,9 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Tests and development serve assets straight from the apps.
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("WAYPOINT_PLAIN_STATIC", default=False)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -219,9 +223,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# Development mail goes to the console; production sets an SMTP backend
+# (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend plus EMAIL_* options).
+MAILERS = {
+    "default": {
+        "BACKEND": env_str(
+            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+        "OPTIONS": {
+            key.lower(): value
+            for key, value in {
+                "HOST": env_str("EMAIL_HOST"),
+                "PORT": env_int("EMAIL_PORT", 0) or None,
+                "USERNAME": env_str("EMAIL_HOST_USER"),
+                "PASSWORD": env_secret("EMAIL_HOST_PASSWORD"),
+                "USE_TLS": env_bool("EMAIL_USE_TLS", default=False) or None,
+            }.items()
+            if value
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "waypoint@localhost")
 
 # --- Waypoint -----------------------------------------------------------------

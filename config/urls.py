@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="directory:search", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/", include("waypoint.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("waypoint.directory.urls")),

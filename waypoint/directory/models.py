@@ -179,9 +179,7 @@ class Service(Translatable, Verifiable):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    interpretation_services = models.TextField(
-        _("interpretation services"), blank=True
-    )
+    interpretation_services = models.TextField(_("interpretation services"), blank=True)
     application_process = models.TextField(_("how to apply"), blank=True)
     fees_description = models.TextField(_("fees"), blank=True)
     wait_time = models.CharField(_("wait time"), max_length=200, blank=True)
@@ -344,7 +342,11 @@ class Contact(models.Model):
         related_name="contacts",
     )
     service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     service_at_location = models.ForeignKey(
         ServiceAtLocation,
@@ -354,7 +356,11 @@ class Contact(models.Model):
         related_name="contacts",
     )
     location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -404,7 +410,9 @@ class Phone(models.Model):
         related_name="phones",
     )
     number = models.CharField(
-        _("number"), max_length=32, help_text=_("Stored in E.164 form, e.g. +40211234567.")
+        _("number"),
+        max_length=32,
+        help_text=_("Stored in E.164 form, e.g. +40211234567."),
     )
     extension = models.PositiveIntegerField(_("extension"), null=True, blank=True)
     type = models.CharField(
@@ -432,7 +440,11 @@ class Schedule(Translatable):
 
     id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
     service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
     )
     location = models.ForeignKey(
         Location,
@@ -487,7 +499,11 @@ class Schedule(Translatable):
 class Language(models.Model):
     id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
     service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="languages",
     )
     location = models.ForeignKey(
         Location,
@@ -608,7 +624,11 @@ class Url(models.Model):
     label = models.CharField(_("label"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=500)
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="urls"
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="urls",
     )
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, null=True, blank=True, related_name="urls"
@@ -624,7 +644,8 @@ class Url(models.Model):
 
 class Taxonomy(models.Model):
     id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
-    code = models.SlugField(_("code"), max_length=60, unique=True, null=True)
+    # NULL, not "", for taxonomies imported without a code: unique ignores NULLs.
+    code = models.SlugField(_("code"), max_length=60, unique=True, null=True)  # noqa: DJ001
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"))
     uri = models.URLField(_("URI"), blank=True, max_length=500)

@@ -5,6 +5,8 @@ Each service has one ``SearchEntry`` holding two folded documents (see
 type (descriptions, the organisation, taxonomy terms and country names in
 every platform language, cities, languages spoken). SQLite searches them with
 FTS5 (bm25 ranking), PostgreSQL with a generated ``tsvector`` (``ts_rank``).
+SQL is assembled from constant fragments only; every value travels as a
+parameter (hence the S608 exemptions below).
 Filters live in ``ServiceFacet`` rows, so filtering and counting per value are
 the same narrow, indexed query for every facet.
 """
@@ -18,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -255,7 +258,7 @@ class SearchPage:
     distances_km: dict[uuid.UUID, float]
 
 
-def _fts_condition(terms: list[str]) -> tuple[str, str, list[object]]:
+def _fts_condition(terms: list[str]) -> tuple[str, str, list[Any]]:
     """Join, score expression and parameters for the full-text match."""
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in terms)
@@ -272,9 +275,9 @@ def _fts_condition(terms: list[str]) -> tuple[str, str, list[object]]:
     )
 
 
-def _where(query: SearchQuery, now: datetime) -> tuple[list[str], list[object]]:
+def _where(query: SearchQuery, now: datetime) -> tuple[list[str], list[Any]]:
     clauses = ["se.is_active"]
-    params: list[object] = []
+    params: list[Any] = []
     if connection.vendor == "sqlite":
         clauses = ["se.is_active = 1"]
     for facet, value in query.facet_filters():
@@ -289,7 +292,8 @@ def _where(query: SearchQuery, now: datetime) -> tuple[list[str], list[object]]:
             local = now.astimezone(ZoneInfo(tz_name))
             minute = local.hour * 60 + local.minute
             groups.append(
-                "(se.timezone = %s AND EXISTS (SELECT 1 FROM directory_serviceopening o "
+                "(se.timezone = %s AND EXISTS ("
+                "SELECT 1 FROM directory_serviceopening o "
                 "WHERE o.service_id = se.service_id AND o.weekday = %s "
                 "AND o.opens <= %s AND o.closes > %s "
                 "AND (o.valid_from IS NULL OR o.valid_from <= %s) "
@@ -311,7 +315,7 @@ def _timezones_in_use() -> list[str]:
     )
 
 
-def _distance_expression(near: tuple[float, float]) -> tuple[str, list[object]]:
+def _distance_expression(near: tuple[float, float]) -> tuple[str, list[Any]]:
     """A monotone stand-in for distance (equirectangular), plain arithmetic.
 
     SQLite has no trigonometry by default; the exact great-circle distance
@@ -341,7 +345,7 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
     Three SQL statements whatever the size of the directory or of the page.
     """
     terms = search_terms(query.text)
-    join, score, params = "", "0", []
+    join, score, params = "", "0", list[Any]()
     if terms:
         join, score, params = _fts_condition(terms)
     clauses, where_params = _where(query, now)
@@ -352,7 +356,7 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
             clauses.insert(0, f"{FTS_TABLE} MATCH %s")
             where_params = [params.pop(), *where_params]
     matches_sql = (
-        f"SELECT se.service_id AS service_id, se.latitude, se.longitude, "
+        f"SELECT se.service_id AS service_id, se.latitude, se.longitude, "  # noqa: S608
         f"{score} AS score, se.name_doc AS name_doc "
         f"FROM directory_searchentry se{join} WHERE {' AND '.join(clauses)}"
     )
@@ -361,7 +365,9 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
     if query.near is not None:
         distance, distance_params = _distance_expression(query.near)
         distance = distance.replace("se.", "m.")
-        order = f"CASE WHEN m.latitude IS NULL THEN 1 ELSE 0 END, {distance}, m.score DESC"
+        order = (
+            f"CASE WHEN m.latitude IS NULL THEN 1 ELSE 0 END, {distance}, m.score DESC"
+        )
         order_params = distance_params
     elif terms:
         order, order_params = "m.score DESC, m.name_doc", []
@@ -371,7 +377,7 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
     offset = (max(query.page, 1) - 1) * query.per_page
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH m AS ({matches_sql}) "
+            f"WITH m AS ({matches_sql}) "  # noqa: S608
             f"SELECT m.service_id, m.latitude, m.longitude, "
             f"(SELECT COUNT(*) FROM m) FROM m ORDER BY {order} LIMIT %s OFFSET %s",
             [*base_params, *order_params, query.per_page, offset],
@@ -380,10 +386,10 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
         if rows:
             total = int(rows[0][3])
         else:
-            cursor.execute(f"SELECT COUNT(*) FROM ({matches_sql}) m", base_params)
+            cursor.execute(f"SELECT COUNT(*) FROM ({matches_sql}) m", base_params)  # noqa: S608
             total = int(cursor.fetchone()[0])
         cursor.execute(
-            f"SELECT f.facet, f.value, COUNT(*) FROM directory_servicefacet f "
+            f"SELECT f.facet, f.value, COUNT(*) FROM directory_servicefacet f "  # noqa: S608
             f"WHERE f.service_id IN (SELECT service_id FROM ({matches_sql}) m) "
             f"GROUP BY f.facet, f.value",
             base_params,

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -30,7 +30,6 @@ from waypoint.directory.models import (
 from waypoint.directory.search import search_index_refresh
 
 Actor = User | str
-M = TypeVar("M", bound=models.Model)
 
 # Bookkeeping fields whose changes are not worth a history line of their own.
 _UNTRACKED = {"created_at", "updated_at", "last_verified_at", "last_verified_by"}
@@ -144,7 +143,9 @@ def _services_touched_by(instance: models.Model) -> list[uuid.UUID]:
 
 
 @transaction.atomic
-def directory_object_save(*, actor: Actor, instance: M, reindex: bool = True) -> M:
+def directory_object_save[M: models.Model](
+    *, actor: Actor, instance: M, reindex: bool = True
+) -> M:
     """Create or update any directory object and record what changed.
 
     ``instance`` carries the new values; the stored row (if any) is read
@@ -165,7 +166,9 @@ def directory_object_save(*, actor: Actor, instance: M, reindex: bool = True) ->
         actor=actor,
         instance=instance,
         action=(
-            ChangeRecord.Action.UPDATE if stored is not None else ChangeRecord.Action.CREATE
+            ChangeRecord.Action.UPDATE
+            if stored is not None
+            else ChangeRecord.Action.CREATE
         ),
         before=before,
         after=after,
