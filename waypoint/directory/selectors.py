@@ -49,7 +49,9 @@ def _service_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
         "contacts",
         Prefetch(
             "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+            queryset=ServiceAtLocation.objects.select_related(
+                "location"
+            ).prefetch_related(
                 "location__addresses",
                 "location__phones",
                 "location__accessibility",
@@ -116,10 +118,9 @@ def service_search(*, query: SearchQuery) -> ServiceSearchResults:
 
 
 def service_get_public(*, pk: uuid.UUID) -> Service:
-    service = (
-        _service_prefetch(Service.objects.filter(pk=pk, status__in=PUBLIC_STATUSES))
-        .first()
-    )
+    service = _service_prefetch(
+        Service.objects.filter(pk=pk, status__in=PUBLIC_STATUSES)
+    ).first()
     if service is None:
         raise Http404("No such service")
     return service

@@ -27,6 +27,7 @@ from waypoint.directory.taxonomy_data import (
 # every export names the same term with the same id.
 NAMESPACE = uuid.UUID("0f3c6d3e-54a4-4b8e-9d0e-7a2f7e1e0c51")
 
+
 def term_id(taxonomy_code: str, term_code: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"{taxonomy_code}/{term_code}")
 
