@@ -8,6 +8,8 @@ from django.test import Client
 from waypoint.accounts.models import User
 from waypoint.accounts.services import directory_editor_grant
 
+pytest_plugins = ["waypoint.lib.browser"]
+
 
 @pytest.fixture
 def editor(db: None) -> User:
@@ -36,3 +38,4 @@ def platform_admin(db: None) -> User:
 def editor_client(client: Client, editor: User) -> Client:
     client.force_login(editor)
     return client
+

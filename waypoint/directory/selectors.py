@@ -56,7 +56,28 @@ def _service_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
                 "location__phones",
                 "location__accessibility",
                 "location__languages",
+                "location__schedules",
                 "schedules",
+                "phones",
+            ),
+        ),
+    )
+
+
+def _card_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
+    """What a search result card shows: fewer relations than the full page."""
+    return qs.select_related("organization").prefetch_related(
+        "phones",
+        "languages",
+        "cost_options",
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related(
+                "location"
+            ).prefetch_related(
+                "location__addresses",
+                "location__phones",
+                "location__languages",
                 "phones",
             ),
         ),
@@ -102,8 +123,7 @@ def service_search(*, query: SearchQuery) -> ServiceSearchResults:
     """
     page = run_search(query, now=timezone.now())
     by_id = {
-        s.pk: s
-        for s in _service_prefetch(Service.objects.filter(pk__in=page.service_ids))
+        s.pk: s for s in _card_prefetch(Service.objects.filter(pk__in=page.service_ids))
     }
     services = [by_id[pk] for pk in page.service_ids if pk in by_id]
     return ServiceSearchResults(

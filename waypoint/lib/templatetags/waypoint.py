@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 from django import template
 from django.urls import translate_url
 
@@ -34,3 +35,32 @@ def translated(context: dict[str, Any], obj: Any, field: str) -> str:
     """A translatable field in the reader's language, else the listing's own."""
     lang = context.get("LANGUAGE_CODE")
     return str(obj.translated(field, lang))
+
+
+@register.simple_tag(takes_context=True)
+def translated_lang(context: dict[str, Any], obj: Any, field: str) -> str:
+    """The language ``translated`` shows, for a ``lang`` attribute."""
+    lang = context.get("LANGUAGE_CODE")
+    return str(obj.translated_language(field, lang))
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    """A ``tel:`` URI from a stored (E.164) number: ``+40211234567``."""
+    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
+    if not digits:
+        return ""
+    return "tel:" + ("+" if str(number).strip().startswith("+") else "") + digits
+
+
+@register.filter
+def phone_display(number: str) -> str:
+    """A number grouped for reading (``+40 21 123 4567``), as stored otherwise."""
+    text = str(number or "")
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return text
+    return phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )

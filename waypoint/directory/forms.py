@@ -1,0 +1,153 @@
+"""Forms of the public directory pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from waypoint.directory.models import TaxonomyTerm
+from waypoint.directory.search import SearchQuery
+from waypoint.directory.selectors import City
+from waypoint.lib.countries import COUNTRY_CODES, country_name
+
+# Anything beyond this is a crawler walking the pages, not a person.
+MAX_PAGE = 500
+
+
+@lru_cache(maxsize=16)
+def iso639_1_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Every two-letter ISO 639-1 language, named in ``language``."""
+    names = Locale.parse(language.replace("-", "_")).languages
+    return tuple(
+        sorted(
+            ((code, name) for code, name in names.items() if len(code) == 2),
+            key=lambda pair: pair[1].casefold(),
+        )
+    )
+
+
+def city_value(city: City) -> str:
+    """The ``near`` value of a city: ``"RO:București"``."""
+    return f"{city.country}:{city.name}"
+
+
+class SearchForm(forms.Form):
+    """The public search: free text, filters, sorting by distance, page.
+
+    Every field is optional. Invalid values make the form invalid (the view
+    answers 400) but ``search_query`` still builds a query from the valid
+    ones, so the page keeps showing results.
+    """
+
+    q = forms.CharField(
+        label=_("What are you looking for?"), required=False, max_length=200
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    region = forms.CharField(label=_("Region"), required=False, max_length=100)
+    type = forms.MultipleChoiceField(label=_("Type of help"), required=False)
+    target = forms.MultipleChoiceField(label=_("For whom"), required=False)
+    lang = forms.MultipleChoiceField(label=_("Languages spoken"), required=False)
+    free = forms.BooleanField(label=_("Free of charge"), required=False)
+    open = forms.BooleanField(label=_("Open now"), required=False)
+    near = forms.ChoiceField(label=_("Sort by distance from"), required=False)
+    lat = forms.FloatField(
+        label=_("Your location (latitude)"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+    )
+    lon = forms.FloatField(
+        label=_("Your location (longitude)"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+    )
+    page = forms.IntegerField(
+        label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        terms: dict[str, list[TaxonomyTerm]],
+        cities: Sequence[City],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        language = get_language() or "en"
+        self.cities = {city_value(c): c for c in cities}
+        self.fields["country"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any country")),
+            *sorted(
+                ((code, country_name(code, language)) for code in COUNTRY_CODES),
+                key=lambda pair: pair[1],
+            ),
+        ]
+        for name in ("type", "target"):
+            self.fields[name].choices = [  # type: ignore[attr-defined]
+                (t.code, t.translated("name", language)) for t in terms.get(name, [])
+            ]
+        self.fields["lang"].choices = iso639_1_choices(  # type: ignore[attr-defined]
+            language or "en"
+        )
+        self.fields["near"].choices = [  # type: ignore[attr-defined]
+            ("", _("No distance sorting")),
+            *((value, c.name) for value, c in self.cities.items()),
+        ]
+
+    def clean_lat(self) -> float | None:
+        value: float | None = self.cleaned_data.get("lat")
+        return None if value is None else round(value, 2)
+
+    def clean_lon(self) -> float | None:
+        value: float | None = self.cleaned_data.get("lon")
+        return None if value is None else round(value, 2)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        has_lat = cleaned.get("lat") is not None
+        has_lon = cleaned.get("lon") is not None
+        if has_lat != has_lon and "lat" not in self.errors and "lon" not in self.errors:
+            missing = "lon" if has_lat else "lat"
+            self.add_error(missing, _("Latitude and longitude must be given together."))
+        return cleaned
+
+    def origin(self) -> tuple[float, float] | None:
+        """Where distances are measured from, if anywhere."""
+        data = getattr(self, "cleaned_data", {})
+        lat, lon = data.get("lat"), data.get("lon")
+        if lat is not None and lon is not None and "lat" not in self.errors:
+            return (lat, lon)
+        city = self.cities.get(data.get("near") or "")
+        if city is not None:
+            return (city.latitude, city.longitude)
+        return None
+
+    def uses_my_location(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("lat") is not None and data.get("lon") is not None
+
+    def search_query(self, *, per_page: int) -> SearchQuery:
+        """The query the valid fields describe (invalid ones are left out)."""
+        data = getattr(self, "cleaned_data", {})
+        return SearchQuery(
+            text=data.get("q") or "",
+            country=data.get("country") or "",
+            city=(data.get("city") or "").strip(),
+            region=(data.get("region") or "").strip(),
+            types=list(data.get("type") or []),
+            targets=list(data.get("target") or []),
+            languages=list(data.get("lang") or []),
+            free=bool(data.get("free")),
+            open_now=bool(data.get("open")),
+            near=self.origin(),
+            page=data.get("page") or 1,
+            per_page=per_page,
+        )

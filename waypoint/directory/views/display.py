@@ -1,0 +1,366 @@
+"""Turning prefetched directory objects into what the public pages show.
+
+Everything here works on objects already loaded by the selectors: no
+function in this module runs a query of its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.utils.dates import WEEKDAYS
+
+from waypoint.directory.models import (
+    Address,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    TaxonomyTerm,
+)
+from waypoint.directory.selectors import ServiceSearchResults
+from waypoint.directory.taxonomy_data import (
+    AUTHORITY_ROLE,
+    ORGANIZATION_KIND,
+    SERVICE_TYPE,
+    TARGET_GROUP,
+)
+from waypoint.lib.countries import country_name, language_name
+
+DAY_INDEX = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+
+# Languages always offered as filters, so the form does not change under the
+# reader's hands: the network's own and those most asked for by the people
+# it assists.
+COMMON_LANGUAGES = (
+    "en", "ro", "bg", "de", "sv", "es", "el", "it",
+    "fr", "ar", "fa", "uk", "ru", "tr", "sq", "ps", "ti", "so",
+)  # fmt: skip
+
+
+def _terms_of(terms: Iterable[TaxonomyTerm], taxonomy_code: str) -> list[TaxonomyTerm]:
+    return [
+        t
+        for t in terms
+        if t.taxonomy_ref is not None and t.taxonomy_ref.code == taxonomy_code
+    ]
+
+
+def is_free(service: Service) -> bool:
+    amounts = [c.amount for c in service.cost_options.all()]
+    return bool(amounts) and all(a is not None and a == Decimal(0) for a in amounts)
+
+
+def is_demo(service: Service) -> bool:
+    """Invented listings carry a visible warning wherever they show."""
+    if service.is_demo or service.organization.is_demo:
+        return True
+    if any(p.is_demo for p in service.phones.all()):
+        return True
+    return any(
+        sal.location.is_demo or any(p.is_demo for p in sal.location.phones.all())
+        for sal in service.service_at_locations.all()
+    )
+
+
+def language_codes(service: Service) -> list[str]:
+    """Codes (or names, where a listing gives no code) of languages spoken."""
+    found: dict[str, None] = {}
+    for language in service.languages.all():
+        found.setdefault((language.code or language.name).strip(), None)
+    for sal in service.service_at_locations.all():
+        for language in sal.location.languages.all():
+            found.setdefault((language.code or language.name).strip(), None)
+    return [code for code in found if code]
+
+
+def language_labels(codes: Iterable[str], reader: str) -> list[str]:
+    return [language_name(code, reader) if len(code) <= 3 else code for code in codes]
+
+
+def all_phones(service: Service) -> list[Phone]:
+    phones = list(service.phones.all())
+    for sal in service.service_at_locations.all():
+        phones += list(sal.phones.all())
+        phones += list(sal.location.phones.all())
+    seen: set[str] = set()
+    unique = []
+    for phone in phones:
+        key = f"{phone.number};{phone.extension}"
+        if key not in seen:
+            seen.add(key)
+            unique.append(phone)
+    return unique
+
+
+def first_address(service: Service) -> Address | None:
+    for sal in service.service_at_locations.all():
+        for address in sal.location.addresses.all():
+            return address
+    return None
+
+
+# --- Opening hours ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoursLine:
+    days: str
+    times: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _day_runs(days: Sequence[int]) -> str:
+    """``[0, 1, 2, 3, 4, 6]`` → "Monday – Friday, Sunday"."""
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{WEEKDAYS[run[0]]} – {WEEKDAYS[run[-1]]}")
+        else:
+            parts.extend(str(WEEKDAYS[d]) for d in run)
+    return ", ".join(parts)
+
+
+def hours_lines(schedules: Iterable[Schedule], reader: str) -> list[HoursLine]:
+    """Opening hours grouped by the days they apply to, Monday first."""
+    groups: dict[tuple[int, ...], tuple[list[str], list[str]]] = {}
+    for schedule in schedules:
+        days = tuple(
+            sorted(
+                {
+                    DAY_INDEX[d.upper()[-2:]]
+                    for d in schedule.days
+                    if d.upper()[-2:] in DAY_INDEX
+                }
+            )
+        )
+        times, notes = groups.setdefault(days, ([], []))
+        if schedule.opens_at is not None and schedule.closes_at is not None:
+            times.append(f"{schedule.opens_at:%H:%M}–{schedule.closes_at:%H:%M}")
+        for text_field in ("description", "notes"):
+            text = schedule.translated(text_field, reader)
+            if text and text not in notes:
+                notes.append(text)
+    lines = []
+    for days, (times, notes) in sorted(
+        groups.items(), key=lambda item: item[0] or (7,)
+    ):
+        lines.append(
+            HoursLine(
+                days=_day_runs(days) if days else "",
+                times=", ".join(sorted(times)),
+                notes=notes,
+            )
+        )
+    return lines
+
+
+# --- Search results -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    service: Service
+    types: list[TaxonomyTerm]
+    address: Address | None
+    phone: Phone | None
+    languages: list[str]
+    free: bool
+    demo: bool
+    distance_km: float | None
+
+
+def result_cards(results: ServiceSearchResults, reader: str) -> list[ResultCard]:
+    cards = []
+    for service in results.services:
+        phones = all_phones(service)
+        cards.append(
+            ResultCard(
+                service=service,
+                types=_terms_of(
+                    results.service_terms.get(service.pk, []), SERVICE_TYPE
+                ),
+                address=first_address(service),
+                phone=phones[0] if phones else None,
+                languages=language_labels(language_codes(service), reader),
+                free=is_free(service),
+                demo=is_demo(service),
+                distance_km=results.distances_km.get(service.pk),
+            )
+        )
+    return cards
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    checked: bool
+    dom_id: str
+
+
+def _dom_id(facet: str, value: str) -> str:
+    safe = "".join(ch if ch.isalnum() else "-" for ch in value.lower())
+    return f"f-{facet}-{safe}"
+
+
+def facet_options(
+    *,
+    facet: str,
+    choices: Iterable[tuple[str, str]],
+    counts: Mapping[str, Mapping[str, int]],
+    selected: Iterable[str],
+) -> list[FacetOption]:
+    chosen = set(selected)
+    return [
+        FacetOption(
+            value=value,
+            label=label,
+            count=counts.get(facet, {}).get(value, 0),
+            checked=value in chosen,
+            dom_id=_dom_id(facet, value),
+        )
+        for value, label in choices
+    ]
+
+
+def language_choices(
+    counts: Mapping[str, Mapping[str, int]], selected: Iterable[str], reader: str
+) -> list[tuple[str, str]]:
+    codes = set(COMMON_LANGUAGES) | set(counts.get("lang", {})) | set(selected)
+    return sorted(
+        ((code, language_name(code, reader)) for code in codes if len(code) == 2),
+        key=lambda pair: pair[1].casefold(),
+    )
+
+
+def country_choices(
+    counts: Mapping[str, Mapping[str, int]], codes: Iterable[str], reader: str
+) -> list[tuple[str, str, int]]:
+    """Countries for the select, with the number of results in each."""
+    return sorted(
+        (
+            (code, country_name(code, reader), counts.get("country", {}).get(code, 0))
+            for code in codes
+        ),
+        key=lambda row: row[1].casefold(),
+    )
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None: an ellipsis
+    url: str
+    current: bool
+
+
+def query_string(params: QueryDict, **changes: str | int | None) -> str:
+    """The current query string with some parameters replaced or removed."""
+    data = params.copy()
+    for key, value in changes.items():
+        data.pop(key, None)
+        if value not in (None, ""):
+            data[key] = str(value)
+    pairs = [(k, v) for k, values in data.lists() for v in values if v != ""]
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+def page_links(params: QueryDict, page: int, pages: int) -> list[PageLink]:
+    """First, last and the pages around the current one, with gaps."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links: list[PageLink] = []
+    previous = 0
+    for number in wanted:
+        if number - previous > 1:
+            links.append(PageLink(None, "", current=False))
+        links.append(
+            PageLink(number, query_string(params, page=number), current=number == page)
+        )
+        previous = number
+    return links
+
+
+# --- Organisations ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganizationTerms:
+    kinds: list[TaxonomyTerm]
+    roles: list[TaxonomyTerm]
+
+
+def organization_terms(
+    organization: Organization, terms: Mapping[uuid.UUID, list[TaxonomyTerm]]
+) -> OrganizationTerms:
+    mine = terms.get(organization.pk, [])
+    return OrganizationTerms(
+        kinds=_terms_of(mine, ORGANIZATION_KIND), roles=_terms_of(mine, AUTHORITY_ROLE)
+    )
+
+
+@dataclass(frozen=True)
+class ServiceTerms:
+    types: list[TaxonomyTerm]
+    targets: list[TaxonomyTerm]
+    others: list[TaxonomyTerm]
+
+
+def service_terms(terms: Sequence[TaxonomyTerm]) -> ServiceTerms:
+    types = _terms_of(terms, SERVICE_TYPE)
+    targets = _terms_of(terms, TARGET_GROUP)
+    return ServiceTerms(
+        types=types,
+        targets=targets,
+        others=[t for t in terms if t not in types and t not in targets],
+    )
+
+
+@dataclass(frozen=True)
+class LocationView:
+    location: Location
+    addresses: list[Address]
+    phones: list[Phone]
+    hours: list[HoursLine]
+    languages: list[str]
+    accessibility: list[str]
+
+
+def service_locations(service: Service, reader: str) -> list[LocationView]:
+    views = []
+    for sal in service.service_at_locations.all():
+        location = sal.location
+        accessibility = [
+            text
+            for a in location.accessibility.all()
+            for text in (a.description, a.details)
+            if text
+        ]
+        views.append(
+            LocationView(
+                location=location,
+                addresses=list(location.addresses.all()),
+                phones=[*sal.phones.all(), *location.phones.all()],
+                hours=hours_lines(
+                    [*sal.schedules.all(), *location.schedules.all()], reader
+                ),
+                languages=language_labels(
+                    [(lang.code or lang.name) for lang in location.languages.all()],
+                    reader,
+                ),
+                accessibility=accessibility,
+            )
+        )
+    return views
