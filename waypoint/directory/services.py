@@ -7,9 +7,11 @@ keeps the search index in step.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -21,6 +23,8 @@ from waypoint.accounts.models import User
 from waypoint.directory.models import (
     Attribute,
     ChangeRecord,
+    CostOption,
+    Language,
     Location,
     Organization,
     Service,
@@ -28,6 +32,9 @@ from waypoint.directory.models import (
     TaxonomyTerm,
 )
 from waypoint.directory.search import search_index_refresh
+from waypoint.directory.selectors import cities_forget
+from waypoint.directory.taxonomy_data import AUTHORITY_ROLE, ORGANIZATION_KIND
+from waypoint.lib.countries import language_name
 
 Actor = User | str
 
@@ -67,6 +74,16 @@ def _actor_columns(actor: Actor) -> dict[str, Any]:
 def _organization_id_of(instance: models.Model) -> uuid.UUID | None:
     if isinstance(instance, Organization):
         return instance.pk
+    if isinstance(instance, Attribute):
+        if instance.link_entity == "organization":
+            return instance.link_id
+        if instance.link_entity == "service":
+            return (
+                Service.objects.filter(pk=instance.link_id)
+                .values_list("organization_id", flat=True)
+                .first()
+            )
+        return None
     org_id = getattr(instance, "organization_id", None)
     if org_id is not None:
         return org_id  # type: ignore[no-any-return]
@@ -270,3 +287,195 @@ def services_reindex_all(batch: int = 2000) -> int:
         with transaction.atomic():
             search_index_refresh(all_ids[start : start + batch])
     return len(all_ids)
+
+
+# --- Saving a whole edit form at once (the staff interface) -----------------
+
+
+@dataclass
+class ChildChanges:
+    """Rows of one kind that belong to a listing: those to save, those to drop.
+
+    The staff forms hand over every related row as unsaved instances so that
+    the listing and all of its parts are written in one transaction.
+    """
+
+    saved: list[models.Model] = dataclasses.field(default_factory=list)
+    deleted: list[models.Model] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CostChoice:
+    """What a service costs, as the staff form asks it.
+
+    ``kind`` is ``"free"``, ``"paid"`` or ``""`` (not stated).
+    """
+
+    kind: str
+    amount: Decimal | None = None
+    currency: str = ""
+    option: str = ""
+
+
+def _parent_ids_refresh(instance: models.Model) -> None:
+    """Copy each parent's key onto the row before it is validated.
+
+    Forms build rows of a listing that does not exist yet (and Django's
+    inline formsets clear the new parent's generated key), so the key is
+    final only once the parent has been saved.
+    """
+    for model_field in instance._meta.concrete_fields:
+        if not isinstance(model_field, models.ForeignKey) or not (
+            model_field.is_cached(instance)
+        ):
+            continue
+        parent = model_field.get_cached_value(instance)
+        if parent is not None and parent.pk is not None:
+            setattr(instance, model_field.attname, parent.pk)
+
+
+def _children_apply(*, actor: Actor, changes: Iterable[ChildChanges]) -> None:
+    for change in changes:
+        for instance in change.deleted:
+            if type(instance)._default_manager.filter(pk=instance.pk).exists():
+                directory_object_delete(actor=actor, instance=instance)
+        for instance in change.saved:
+            _parent_ids_refresh(instance)
+            directory_object_save(actor=actor, instance=instance, reindex=False)
+
+
+@transaction.atomic
+def organization_save(
+    *,
+    actor: Actor,
+    organization: Organization,
+    kinds: Sequence[TaxonomyTerm],
+    roles: Sequence[TaxonomyTerm],
+    children: Sequence[ChildChanges] = (),
+) -> Organization:
+    """Create or update an organisation with its terms and phones, all or nothing."""
+    directory_object_save(actor=actor, instance=organization, reindex=False)
+    for code, terms in ((ORGANIZATION_KIND, kinds), (AUTHORITY_ROLE, roles)):
+        attributes_set(
+            actor=actor,
+            link_entity="organization",
+            link_id=organization.pk,
+            taxonomy_code=code,
+            terms=terms,
+        )
+    _children_apply(actor=actor, changes=children)
+    search_index_refresh(
+        Service.objects.filter(organization=organization).values_list("pk", flat=True)
+    )
+    return organization
+
+
+def _service_languages_set(
+    *, actor: Actor, service: Service, codes: Sequence[str]
+) -> None:
+    wanted = list(dict.fromkeys(c.lower() for c in codes if c))
+    existing = list(Language.objects.filter(service=service))
+    kept: set[str] = set()
+    for language in existing:
+        code = language.code.lower()
+        if code in wanted and code not in kept:
+            kept.add(code)
+        else:
+            directory_object_delete(actor=actor, instance=language)
+    for code in wanted:
+        if code not in kept:
+            directory_object_save(
+                actor=actor,
+                instance=Language(
+                    service=service, code=code, name=language_name(code, "en")
+                ),
+                reindex=False,
+            )
+
+
+def _service_locations_set(
+    *, actor: Actor, service: Service, locations: Sequence[Location]
+) -> None:
+    wanted = {location.pk for location in locations}
+    existing = {
+        sal.location_id: sal
+        for sal in ServiceAtLocation.objects.filter(service=service)
+    }
+    for location_id, sal in existing.items():
+        if location_id not in wanted:
+            directory_object_delete(actor=actor, instance=sal)
+    for location_id in wanted - existing.keys():
+        directory_object_save(
+            actor=actor,
+            instance=ServiceAtLocation(service=service, location_id=location_id),
+            reindex=False,
+        )
+
+
+def _service_cost_set(*, actor: Actor, service: Service, cost: CostChoice) -> None:
+    existing = list(CostOption.objects.filter(service=service))
+    if not cost.kind:
+        for option in existing:
+            directory_object_delete(actor=actor, instance=option)
+        return
+    amount = Decimal(0) if cost.kind == "free" else cost.amount
+    first = existing[0] if existing else CostOption(service=service)
+    for option in existing[1:]:
+        directory_object_delete(actor=actor, instance=option)
+    first.amount = amount
+    first.currency = cost.currency.upper()
+    first.option = cost.option
+    directory_object_save(actor=actor, instance=first, reindex=False)
+
+
+@transaction.atomic
+def service_save(
+    *,
+    actor: Actor,
+    service: Service,
+    terms: dict[str, Sequence[TaxonomyTerm]],
+    language_codes: Sequence[str] | None = None,
+    locations: Sequence[Location] | None = None,
+    cost: CostChoice | None = None,
+    children: Sequence[ChildChanges] = (),
+) -> Service:
+    """Create or update a service and every part of it, all or nothing.
+
+    ``terms`` maps a taxonomy code to the service's complete set of terms of
+    it; ``None`` for languages, locations or cost leaves those untouched.
+    """
+    directory_object_save(actor=actor, instance=service, reindex=False)
+    for code, chosen in terms.items():
+        attributes_set(
+            actor=actor,
+            link_entity="service",
+            link_id=service.pk,
+            taxonomy_code=code,
+            terms=chosen,
+        )
+    if language_codes is not None:
+        _service_languages_set(actor=actor, service=service, codes=language_codes)
+    if locations is not None:
+        _service_locations_set(actor=actor, service=service, locations=locations)
+    if cost is not None:
+        _service_cost_set(actor=actor, service=service, cost=cost)
+    _children_apply(actor=actor, changes=children)
+    search_index_refresh([service.pk])
+    return service
+
+
+@transaction.atomic
+def location_save(
+    *, actor: Actor, location: Location, children: Sequence[ChildChanges] = ()
+) -> Location:
+    """Create or update a location with its address, accessibility and phones."""
+    directory_object_save(actor=actor, instance=location, reindex=False)
+    _children_apply(actor=actor, changes=children)
+    search_index_refresh(
+        ServiceAtLocation.objects.filter(location=location).values_list(
+            "service_id", flat=True
+        )
+    )
+    # The "distance from a city" list is cached and built from locations.
+    transaction.on_commit(cities_forget)
+    return location

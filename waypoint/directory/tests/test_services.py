@@ -38,7 +38,9 @@ def test_creating_records_every_filled_field(editor: User) -> None:
     )
 
 
-def test_an_update_records_before_and_after_of_changed_fields_only(editor: User) -> None:
+def test_an_update_records_before_and_after_of_changed_fields_only(
+    editor: User,
+) -> None:
     org = directory_object_save(
         actor="test", instance=Organization(name="Old", description="Same")
     )
@@ -100,3 +102,27 @@ def test_verifying_records_who_checked_and_when(editor: User) -> None:
     assert org.last_verified_by == editor
     assert org.last_verified_at is not None
     assert ChangeRecord.objects.filter(resource_id=org.pk, action="verify").exists()
+
+
+def test_term_changes_appear_in_the_listings_history(editor: User) -> None:
+    """Adding a service type to a service is part of its organisation's history."""
+    from waypoint.directory.models import TaxonomyTerm
+    from waypoint.directory.selectors import listing_history
+    from waypoint.directory.taxonomies import SERVICE_TYPE, term_id
+
+    org = directory_object_save(
+        actor=editor, instance=Organization(name="Org", description="d")
+    )
+    service = directory_object_save(
+        actor=editor, instance=Service(organization=org, name="Help")
+    )
+    from waypoint.directory.services import attributes_set
+
+    attributes_set(
+        actor=editor,
+        link_entity="service",
+        link_id=service.pk,
+        taxonomy_code=SERVICE_TYPE,
+        terms=[TaxonomyTerm.objects.get(pk=term_id(SERVICE_TYPE, "shelter"))],
+    )
+    assert listing_history(organization=org).filter(resource_type="attribute").exists()
