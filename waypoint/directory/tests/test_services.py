@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from waypoint.accounts.models import User
 from waypoint.directory.models import ChangeRecord, Organization, Service
@@ -12,7 +13,6 @@ from waypoint.directory.services import (
     directory_object_save,
     listing_verify,
 )
-from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
