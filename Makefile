@@ -5,7 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 # A local, loopback-only run: no TLS, so the HTTPS-only protections are off.
-LOCAL_ENV := WAYPOINT_HTTPS=0 SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost
+LOCAL_ENV := WAYPOINT_HTTPS=0 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost \
+  WAYPOINT_FIELD_KEYS_FILE=var/field_keys WAYPOINT_BLIND_INDEX_KEY_FILE=var/blind_index_key
+# Local secrets, written once with owner-only permissions and kept across runs
+# (losing var/field_keys makes the encrypted data unreadable).
+KEYS := var/secret_key var/field_keys var/blind_index_key
 
 .PHONY: run setup install messages static test lint typecheck pytest bench clean
 
@@ -13,7 +17,7 @@ run: setup
 	@echo "Waypoint is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-setup: install var/secret_key messages static
+setup: install $(KEYS) messages static
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
 	$(LOCAL_ENV) $(PY) manage.py load_demo
 	$(LOCAL_ENV) $(PY) manage.py ensure_admin
@@ -31,11 +35,20 @@ var/secret_key:
 	@mkdir -p var
 	@umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-messages: install var/secret_key
+# Fernet keys for the encrypted personal data, newest first (see README).
+var/field_keys: | $(VENV)/.installed
+	@mkdir -p var
+	@umask 077; $(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > $@
+
+var/blind_index_key:
+	@mkdir -p var
+	@umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > $@
+
+messages: install $(KEYS)
 	@command -v msgfmt >/dev/null || scripts/apt-install gettext
 	$(LOCAL_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0
 
-static: install var/secret_key
+static: install $(KEYS)
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input -v 0
 
 test: install messages

@@ -1,14 +1,122 @@
-"""Personas shared by every test (see STYLE.md): an editor, an admin, an outsider."""
+"""Personas shared by every test (see STYLE.md).
+
+A caseworker and a supervisor of organisation A, its administrator, a
+caseworker of organisation B, a directory editor, an outsider (an account with
+no role) and a platform administrator. ``*_client`` fixtures are signed in,
+with the second factor proven where the role requires one.
+"""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from cryptography.fernet import Fernet
 from django.test import Client
 
-from waypoint.accounts.models import User
+from waypoint.accounts.models import MemberOrganization, Profession, Role, User
 from waypoint.accounts.services import directory_editor_grant
+from waypoint.accounts.testing import (
+    login_with_second_factor,
+    member_organization_make,
+    staff_make,
+)
 
 pytest_plugins = ["waypoint.lib.browser"]
+
+_TEST_FIELD_KEY = Fernet.generate_key().decode("ascii")
+_TEST_INDEX_KEY = secrets.token_urlsafe(32)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_rows_flushable() -> Iterator[None]:
+    """Let the test database's flush empty the append-only audit table."""
+    from django.core.management.commands import flush
+
+    from waypoint.accounts.audit_guard import audit_rows_erasable
+
+    original = flush.Command.handle
+
+    def handle(self: Any, *args: Any, **options: Any) -> Any:
+        with audit_rows_erasable():
+            return original(self, *args, **options)
+
+    flush.Command.handle = handle  # type: ignore[method-assign]
+    yield
+    flush.Command.handle = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def field_keys(settings: Any) -> None:
+    """Encryption keys for tests that store secrets (TOTP, case data)."""
+    if not settings.WAYPOINT_FIELD_KEYS:
+        settings.WAYPOINT_FIELD_KEYS = [_TEST_FIELD_KEY]
+    if not settings.WAYPOINT_BLIND_INDEX_KEY:
+        settings.WAYPOINT_BLIND_INDEX_KEY = _TEST_INDEX_KEY
+
+
+@pytest.fixture
+def org_a(db: None) -> MemberOrganization:
+    return member_organization_make("Organisation A", country="RO")
+
+
+@pytest.fixture
+def org_b(db: None) -> MemberOrganization:
+    return member_organization_make("Organisation B", country="DE")
+
+
+@pytest.fixture
+def caseworker_a(org_a: MemberOrganization) -> User:
+    return staff_make("caseworker_a", org_a, Role.CASEWORKER, Profession.LAWYER)
+
+
+@pytest.fixture
+def supervisor_a(org_a: MemberOrganization) -> User:
+    return staff_make("supervisor_a", org_a, Role.SUPERVISOR)
+
+
+@pytest.fixture
+def org_admin_a(org_a: MemberOrganization) -> User:
+    return staff_make("org_admin_a", org_a, Role.ORG_ADMIN)
+
+
+@pytest.fixture
+def caseworker_b(org_b: MemberOrganization) -> User:
+    return staff_make("caseworker_b", org_b, Role.CASEWORKER, Profession.PSYCHOLOGIST)
+
+
+@pytest.fixture
+def caseworker_a_client(field_keys: None, caseworker_a: User) -> Client:
+    return login_with_second_factor(Client(), caseworker_a)
+
+
+@pytest.fixture
+def supervisor_a_client(field_keys: None, supervisor_a: User) -> Client:
+    return login_with_second_factor(Client(), supervisor_a)
+
+
+@pytest.fixture
+def org_admin_a_client(field_keys: None, org_admin_a: User) -> Client:
+    return login_with_second_factor(Client(), org_admin_a)
+
+
+@pytest.fixture
+def caseworker_b_client(field_keys: None, caseworker_b: User) -> Client:
+    return login_with_second_factor(Client(), caseworker_b)
+
+
+@pytest.fixture
+def platform_admin_client(field_keys: None, platform_admin: User) -> Client:
+    return login_with_second_factor(Client(), platform_admin)
+
+
+@pytest.fixture
+def outsider_client(outsider: User) -> Client:
+    client = Client()
+    client.force_login(outsider)
+    return client
 
 
 @pytest.fixture
@@ -38,4 +146,3 @@ def platform_admin(db: None) -> User:
 def editor_client(client: Client, editor: User) -> Client:
     client.force_login(editor)
     return client
-

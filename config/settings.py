@@ -8,9 +8,11 @@ local, loopback-only run.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP  # type: ignore[import-untyped,unused-ignore]
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +52,12 @@ INSTALLED_APPS = [
     "waypoint.accounts",
     "waypoint.directory",
     "waypoint.api",
+    # After Waypoint's apps, so that waypoint/accounts/templates overrides
+    # allauth's templates.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -61,10 +69,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "waypoint.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "waypoint.lib.middleware.PrivacyHeadersMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -139,12 +151,60 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses locked-out username+address pairs before
+    # any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "directory:manage_home"
 LOGOUT_REDIRECT_URL = "directory:search"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-allauth: sign-in by username or email, no self sign-up (staff are
+# invited), no answer that tells whether an account exists, TOTP and
+# recovery codes (waypoint.accounts.adapters encrypts their secrets).
+ACCOUNT_ADAPTER = "waypoint.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "waypoint.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("WAYPOINT_REAUTH_MINUTES", 5) * 60
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Waypoint: "
+# django-axes handles failed passwords per username and address; allauth's own
+# limit stays as a net against one address spraying many usernames.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"}
+MFA_ADAPTER = "waypoint.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Waypoint"
+MFA_REAUTHENTICATION_REQUIRED = True
+
+# django-axes: lock a username+address pair after repeated failures, for a
+# cool-off time (its default would lock forever), with one page that says the
+# same whether or not the account exists.
+AXES_ENABLED = env_bool("WAYPOINT_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env_int("WAYPOINT_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("WAYPOINT_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_USERNAME_CALLABLE = "waypoint.accounts.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "waypoint.accounts.lockout.client_ip"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+# Behind the reverse proxy the client's address is the last X-Forwarded-For
+# entry (the one the proxy appended), not the proxy's own.
+AXES_TRUST_FORWARDED_FOR = env_bool("BEHIND_PROXY")
+# Invitations to join an organisation stay valid this long, and work once.
+INVITATION_VALID_DAYS = env_int("WAYPOINT_INVITATION_DAYS", 7)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -223,17 +283,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# Development mail goes to the console; production sets an SMTP backend
-# (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend plus EMAIL_* options).
+# SMTP unless in debug; `make run` sends mail to the console instead.
 MAILERS = {
     "default": {
         "BACKEND": env_str(
-            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
         ),
         "OPTIONS": {
             key.lower(): value
             for key, value in {
-                "HOST": env_str("EMAIL_HOST"),
+                "HOST": env_str("EMAIL_HOST", "localhost"),
                 "PORT": env_int("EMAIL_PORT", 0) or None,
                 "USERNAME": env_str("EMAIL_HOST_USER"),
                 "PASSWORD": env_secret("EMAIL_HOST_PASSWORD"),
@@ -245,7 +307,52 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "waypoint@localhost")
 
+# --- Encryption at rest -------------------------------------------------------
+# Keys for the personal data of the people assisted (waypoint/lib/crypto.py):
+# secrets of their own, never derived from SECRET_KEY. Field keys are Fernet
+# keys, newest first (the newest encrypts, all decrypt; `manage.py rotate_keys`
+# re-encrypts). Outside DEBUG a missing key stops the first use of encrypted
+# data and fails `check --deploy`; with DEBUG, ephemeral keys are generated and
+# everything encrypted under them is lost when the process stops.
+WAYPOINT_FIELD_KEYS = [
+    key.strip()
+    for key in (env_secret("WAYPOINT_FIELD_KEYS") or "").split(",")
+    if key.strip()
+]
+WAYPOINT_BLIND_INDEX_KEY = env_secret("WAYPOINT_BLIND_INDEX_KEY") or ""
+WAYPOINT_EPHEMERAL_KEYS = False
+if DEBUG and not WAYPOINT_FIELD_KEYS:
+    WAYPOINT_FIELD_KEYS = [Fernet.generate_key().decode("ascii")]
+    WAYPOINT_EPHEMERAL_KEYS = True
+if DEBUG and not WAYPOINT_BLIND_INDEX_KEY:
+    WAYPOINT_BLIND_INDEX_KEY = secrets.token_urlsafe(32)
+    WAYPOINT_EPHEMERAL_KEYS = True
+# Encrypted documents, under random names, outside every web root; they are
+# served only through access-checked views.
+WAYPOINT_PRIVATE_FILES_DIR = Path(
+    env_str("WAYPOINT_PRIVATE_FILES_DIR", str(VAR_DIR / "private"))
+)
+
 # --- Waypoint -----------------------------------------------------------------
 # Where the quick-exit control sends a person: a neutral, busy site.
 QUICK_EXIT_URL = env_str("WAYPOINT_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 SEARCH_PAGE_SIZE = env_int("WAYPOINT_SEARCH_PAGE_SIZE", 20)
+# Public API: requests per client and window (0 turns the limit off).
+WAYPOINT_API_RATE_LIMIT = env_int("WAYPOINT_API_RATE_LIMIT", 600)
+WAYPOINT_API_RATE_PERIOD = env_int("WAYPOINT_API_RATE_PERIOD", 60)
+
+# --- Cache --------------------------------------------------------------------
+# One process keeps its own cache; several workers share rate-limit windows
+# and cached lists through Redis when REDIS_URL is set.
+_redis_url = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "waypoint",
+        }
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}

@@ -13,5 +13,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("waypoint.directory.urls")),
     path("accounts/", include("waypoint.accounts.urls")),
+    path("cases/", include("waypoint.cases.urls")),
+    # django-allauth's own pages: second factor, password change and reset,
+    # re-authentication (sign-up is closed: staff are invited).
+    path("accounts/", include("allauth.urls")),
     prefix_default_language=True,
 )

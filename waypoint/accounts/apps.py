@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "waypoint.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from waypoint.accounts import receivers  # noqa: F401

@@ -1,5 +1,21 @@
+"""The machine-readable API: HSDS 3.0 under ``/api/hsds/``."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from waypoint.api.hsds import api
+from waypoint.api.http import public_endpoint
+
+
+def _public_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = public_endpoint(pattern.callback)
+    return patterns, app_name, namespace
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("hsds/", _public_urls()),
+]

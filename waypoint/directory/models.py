@@ -797,7 +797,13 @@ class SearchEntry(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        indexes = [models.Index(fields=["is_active", "service"])]
+        indexes = [
+            models.Index(fields=["is_active", "service"]),
+            # Lists results in name order without sorting every match.
+            models.Index(
+                fields=["is_active", "name_doc"], name="directory_se_active_name"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"search entry {self.pk}"

@@ -13,10 +13,12 @@ the same narrow, indexed query for every facet.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +26,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, models
 
 from waypoint.directory.models import (
     Attribute,
@@ -35,12 +38,18 @@ from waypoint.directory.models import (
     ServiceOpening,
 )
 from waypoint.directory.taxonomy_data import SERVICE_TYPE, TARGET_GROUP
-from waypoint.lib.countries import country_name, country_timezone, language_name
+from waypoint.lib.countries import (
+    COUNTRY_CODES,
+    country_name,
+    country_timezone,
+    language_name,
+)
 from waypoint.lib.text import fold, fold_variants, search_terms
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 FACETS = ("country", "city", "region", "type", "target", "lang", "free")
 _TERM_FACET = {SERVICE_TYPE: "type", TARGET_GROUP: "target"}
+_NARROW_FACETS = {"country", "city", "region"}
 _DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
 FTS_TABLE = "directory_searchentry_fts"
@@ -49,7 +58,7 @@ FTS_TABLE = "directory_searchentry_fts"
 # --- Building the index -----------------------------------------------------
 
 
-def _all_languages(obj: object, field_name: str) -> list[str]:
+def all_languages(obj: object, field_name: str) -> list[str]:
     texts = [str(getattr(obj, field_name, "") or "")]
     translations = getattr(obj, "translations", {}) or {}
     for values in translations.values():
@@ -59,13 +68,134 @@ def _all_languages(obj: object, field_name: str) -> list[str]:
     return [t for t in texts if t]
 
 
-def _is_free(service: Service) -> bool:
-    amounts = [c.amount for c in service.cost_options.all()]
-    return bool(amounts) and all(a is not None and a == Decimal(0) for a in amounts)
-
-
 def _minutes(value: object) -> int:
     return int(value.hour) * 60 + int(value.minute)  # type: ignore[attr-defined]
+
+
+# What the index needs to know of a service, as plain values. The index is a
+# pure function of this, so that the generator can index the rows it has just
+# written without reading them back (see ``search_index_build``).
+
+
+@dataclass
+class LocationSource:
+    latitude: float | None
+    longitude: float | None
+    names: list[str]
+    # (country, city, region, state_province) of each address
+    addresses: list[tuple[str, str, str, str]]
+    languages: list[str]
+
+
+@dataclass
+class TermSource:
+    names: list[str]
+    taxonomy_code: str
+    code: str
+    link_entity: str
+
+
+@dataclass
+class ScheduleSource:
+    opens: int | None  # minutes since midnight
+    closes: int | None
+    days: list[str]
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+@dataclass
+class IndexSource:
+    service_id: uuid.UUID
+    is_active: bool
+    names: list[str]
+    texts: list[str]
+    organization_names: list[str]
+    organization_country: str
+    locations: list[LocationSource]
+    languages: list[str]
+    terms: list[TermSource]
+    cost_amounts: list[Decimal | None]
+    schedules: list[ScheduleSource]
+
+
+@dataclass
+class IndexRow:
+    service_id: uuid.UUID
+    name_doc: str
+    body_doc: str
+    latitude: float | None
+    longitude: float | None
+    timezone: str
+    is_active: bool
+    facets: list[tuple[str, str]]
+    # (weekday, opens, closes, valid_from, valid_to)
+    openings: list[tuple[int, int, int, date | None, date | None]]
+
+
+def _source_of(service: Service, attributes: Sequence[Attribute]) -> IndexSource:
+    org: Organization = service.organization
+    names: list[str] = []
+    texts: list[str] = []
+    for f in ("name", "alternate_name"):
+        names += all_languages(service, f)
+    for f in ("description", "eligibility_description", "interpretation_services"):
+        texts += all_languages(service, f)
+    org_names: list[str] = []
+    for f in ("name", "alternate_name"):
+        org_names += all_languages(org, f)
+    locations: list[LocationSource] = []
+    schedules = list(service.schedules.all())
+    for sal in service.service_at_locations.all():
+        location = sal.location
+        locations.append(
+            LocationSource(
+                latitude=location.latitude,
+                longitude=location.longitude,
+                names=all_languages(location, "name"),
+                addresses=[
+                    (a.country, a.city, a.region, a.state_province)
+                    for a in location.addresses.all()
+                ],
+                languages=[lang.code for lang in location.languages.all()],
+            )
+        )
+        schedules += list(sal.schedules.all())
+    terms = [
+        TermSource(
+            names=all_languages(a.taxonomy_term, "name"),
+            taxonomy_code=(
+                (a.taxonomy_term.taxonomy_ref.code or "")
+                if a.taxonomy_term.taxonomy_ref
+                else ""
+            ),
+            code=a.taxonomy_term.code,
+            link_entity=a.link_entity,
+        )
+        for a in attributes
+    ]
+    return IndexSource(
+        service_id=service.pk,
+        is_active=service.status == Service.Status.ACTIVE,
+        names=names,
+        texts=texts,
+        organization_names=org_names,
+        organization_country=org.country,
+        locations=locations,
+        languages=[lang.code for lang in service.languages.all()],
+        terms=terms,
+        cost_amounts=[c.amount for c in service.cost_options.all()],
+        schedules=[
+            ScheduleSource(
+                opens=None if s.opens_at is None else _minutes(s.opens_at),
+                closes=None if s.closes_at is None else _minutes(s.closes_at),
+                days=s.days,
+                valid_from=s.valid_from,
+                valid_to=s.valid_to,
+            )
+            for s in schedules
+        ],
+    )
 
 
 def search_index_refresh(service_ids: Iterable[uuid.UUID]) -> None:
@@ -95,105 +225,181 @@ def search_index_refresh(service_ids: Iterable[uuid.UUID]) -> None:
         link_id__in=[*ids, *org_ids], link_entity__in=["service", "organization"]
     ).select_related("taxonomy_term__taxonomy_ref"):
         terms_by_link[attribute.link_id].append(attribute)
-
-    entries: list[SearchEntry] = []
-    facets: list[ServiceFacet] = []
-    openings: list[ServiceOpening] = []
-    for service in services:
-        entry, service_facets, service_openings = _index_one(
-            service, terms_by_link[service.pk] + terms_by_link[service.organization_id]
-        )
-        entries.append(entry)
-        facets.extend(service_facets)
-        openings.extend(service_openings)
-
-    found = [s.pk for s in services]
     SearchEntry.objects.filter(service_id__in=ids).delete()
     ServiceFacet.objects.filter(service_id__in=ids).delete()
     ServiceOpening.objects.filter(service_id__in=ids).delete()
-    SearchEntry.objects.bulk_create(entries, batch_size=500)
-    ServiceFacet.objects.bulk_create(facets, batch_size=2000)
-    ServiceOpening.objects.bulk_create(openings, batch_size=2000)
-    del found
+    search_index_build(
+        _source_of(
+            service,
+            terms_by_link[service.pk] + terms_by_link[service.organization_id],
+        )
+        for service in services
+    )
 
 
-def _index_one(
-    service: Service, attributes: Sequence[Attribute]
-) -> tuple[SearchEntry, list[ServiceFacet], list[ServiceOpening]]:
-    org: Organization = service.organization
-    names: list[str] = []
-    body: list[str] = []
+def search_index_build(sources: Iterable[IndexSource]) -> int:
+    """Write the index rows of services that have none yet; returns how many.
+
+    ``search_index_refresh`` reads the sources from the database; the directory
+    generator passes the ones it has in memory. Rows go in with ``executemany``:
+    at a hundred thousand services the ORM's per-object cost would dominate.
+    """
+    rows = [_index_one(source) for source in sources]
+    if not rows:
+        return 0
+    entry_fields = [
+        "service",
+        "name_doc",
+        "body_doc",
+        "latitude",
+        "longitude",
+        "timezone",
+        "is_active",
+    ]
+    rows_insert(
+        SearchEntry,
+        entry_fields,
+        [
+            (
+                r.service_id,
+                r.name_doc,
+                r.body_doc,
+                r.latitude,
+                r.longitude,
+                r.timezone,
+                r.is_active,
+            )
+            for r in rows
+        ],
+    )
+    rows_insert(
+        ServiceFacet,
+        ["service", "facet", "value"],
+        [(r.service_id, f, v) for r in rows for f, v in r.facets],
+    )
+    rows_insert(
+        ServiceOpening,
+        ["service", "weekday", "opens", "closes", "valid_from", "valid_to"],
+        [(r.service_id, *o) for r in rows for o in r.openings],
+    )
+    return len(rows)
+
+
+def rows_insert(
+    model: type[models.Model],
+    field_names: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """Insert plain rows, values converted as the ORM would, in chunks.
+
+    For bulk writes of many thousands of rows with no signals or history
+    (the search index, the demo generator); every value is a parameter.
+    """
+    if not rows:
+        return
+    fields: list[models.Field[Any, Any]] = []
+    for name in field_names:
+        found = model._meta.get_field(name)
+        if not isinstance(found, models.Field):
+            raise TypeError(f"{model.__name__}.{name} is not a column")
+        fields.append(found)
+    converters: list[Callable[..., Any] | None] = []
+    native_uuid = connection.features.has_native_uuid_field
+    # Text, numbers and booleans go to every driver as they are.
+    plain_types = (
+        models.BooleanField,
+        models.CharField,
+        models.TextField,
+        models.IntegerField,
+        models.FloatField,
+    )
+    for f in fields:
+        target = f.target_field if isinstance(f, models.ForeignKey) else f
+        if isinstance(target, plain_types):
+            converters.append(None)
+        elif isinstance(target, models.UUIDField) and not native_uuid:
+            converters.append(_uuid_hex)
+        else:
+            converters.append(target.get_db_prep_save)
+    columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
+        f"({columns}) VALUES ({placeholders})"
+    )
+    converted = [(i, c) for i, c in enumerate(converters) if c is not None]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            chunk: Sequence[tuple[Any, ...]] = rows[start : start + 5000]
+            if converted:
+                # Column by column: the per-value work stays in C where it can.
+                columns_of = list(zip(*chunk, strict=True))
+                for i, convert in converted:
+                    columns_of[i] = tuple(
+                        None if v is None else convert(v, connection)
+                        for v in columns_of[i]
+                    )
+                chunk = list(zip(*columns_of, strict=True))
+            cursor.executemany(sql, chunk)
+
+
+def _uuid_hex(value: uuid.UUID, connection: object) -> str:
+    # What UUIDField stores on databases without a native uuid type.
+    return value.hex
+
+
+def _index_one(source: IndexSource) -> IndexRow:
+    body: list[str] = list(source.texts) + list(source.organization_names)
     facet_values: set[tuple[str, str]] = set()
 
-    for f in ("name", "alternate_name"):
-        names += _all_languages(service, f)
-    for f in ("description", "eligibility_description", "interpretation_services"):
-        body += _all_languages(service, f)
-    for f in ("name", "alternate_name"):
-        body += _all_languages(org, f)
-
-    countries: set[str] = {org.country} if org.country else set()
+    countries: set[str] = (
+        {source.organization_country} if source.organization_country else set()
+    )
     latitude: float | None = None
     longitude: float | None = None
-    for sal in service.service_at_locations.all():
-        location = sal.location
+    for location in source.locations:
         if latitude is None and location.latitude is not None:
             latitude, longitude = location.latitude, location.longitude
-        body += _all_languages(location, "name")
-        for address in location.addresses.all():
-            countries.add(address.country)
-            body += [address.city, address.region, address.state_province]
-            if address.city:
-                facet_values.add(("city", address.city[:100]))
-            region = address.region or address.state_province
-            if region:
-                facet_values.add(("region", region[:100]))
-        for language in location.languages.all():
-            if language.code:
-                facet_values.add(("lang", language.code.lower()))
-    for language in service.languages.all():
-        if language.code:
-            facet_values.add(("lang", language.code.lower()))
+        body += location.names
+        if not location.addresses and location.names:
+            # A location known only to the city (no street address, which
+            # HSDS requires) is named after its city: that is its city facet.
+            facet_values.add(("city", location.names[0][:100]))
+        for country, city, region, state_province in location.addresses:
+            countries.add(country)
+            body += [city, region, state_province]
+            if city:
+                facet_values.add(("city", city[:100]))
+            if region or state_province:
+                facet_values.add(("region", (region or state_province)[:100]))
+        for code in location.languages:
+            if code:
+                facet_values.add(("lang", code.lower()))
+    for code in source.languages:
+        if code:
+            facet_values.add(("lang", code.lower()))
 
-    for country in countries:
+    for country in sorted(countries):
         facet_values.add(("country", country))
         body += [country_name(country, lang) for lang in LANGUAGE_CODES]
-    for code in {v for f, v in facet_values if f == "lang"}:
+    for code in sorted({v for f, v in facet_values if f == "lang"}):
         body += [language_name(code, lang) for lang in LANGUAGE_CODES]
 
-    for attribute in attributes:
-        term = attribute.taxonomy_term
-        body += _all_languages(term, "name")
-        taxonomy_code = term.taxonomy_ref.code if term.taxonomy_ref else None
-        facet = _TERM_FACET.get(taxonomy_code or "")
-        if facet and attribute.link_entity == "service":
+    for term in source.terms:
+        body += term.names
+        facet = _TERM_FACET.get(term.taxonomy_code)
+        if facet and term.link_entity == "service":
             facet_values.add((facet, term.code))
 
-    if _is_free(service):
+    amounts = source.cost_amounts
+    if amounts and all(a is not None and a == Decimal(0) for a in amounts):
         facet_values.add(("free", "1"))
 
-    tz_name = country_timezone(sorted(countries)[0]) if countries else ""
-    entry = SearchEntry(
-        service_id=service.pk,
-        name_doc=fold_variants(" ".join(names)),
-        body_doc=fold_variants(" ".join(t for t in body if t)),
-        latitude=latitude,
-        longitude=longitude,
-        timezone=tz_name,
-        is_active=service.status == Service.Status.ACTIVE,
-    )
-    facets = [
-        ServiceFacet(service_id=service.pk, facet=f, value=v)
-        for f, v in sorted(facet_values)
-    ]
-    schedules = list(service.schedules.all())
-    for sal in service.service_at_locations.all():
-        schedules += list(sal.schedules.all())
-    openings: list[ServiceOpening] = []
-    for schedule in schedules:
-        if schedule.opens_at is None or schedule.closes_at is None:
+    openings: list[tuple[int, int, int, date | None, date | None]] = []
+    for schedule in source.schedules:
+        if schedule.opens is None or schedule.closes is None:
             continue
-        opens, closes = _minutes(schedule.opens_at), _minutes(schedule.closes_at)
+        opens, closes = schedule.opens, schedule.closes
         for day in schedule.days:
             weekday = _DAYS.get(day.upper()[-2:])
             if weekday is None:
@@ -205,17 +411,20 @@ def _index_one(
                 else [(weekday, opens, 24 * 60), ((weekday + 1) % 7, 0, closes)]
             )
             for wd, o, c in spans:
-                openings.append(
-                    ServiceOpening(
-                        service_id=service.pk,
-                        weekday=wd,
-                        opens=o,
-                        closes=c,
-                        valid_from=schedule.valid_from,
-                        valid_to=schedule.valid_to,
-                    )
-                )
-    return entry, facets, openings
+                if c > o:
+                    openings.append((wd, o, c, schedule.valid_from, schedule.valid_to))
+
+    return IndexRow(
+        service_id=source.service_id,
+        name_doc=fold_variants(" ".join(source.names)),
+        body_doc=fold_variants(" ".join(t for t in body if t)),
+        latitude=latitude,
+        longitude=longitude,
+        timezone=country_timezone(sorted(countries)[0]) if countries else "",
+        is_active=source.is_active,
+        facets=sorted(facet_values),
+        openings=openings,
+    )
 
 
 # --- Querying ---------------------------------------------------------------
@@ -258,18 +467,24 @@ class SearchPage:
     distances_km: dict[uuid.UUID, float]
 
 
+_ENTRIES = "directory_searchentry se"
+
+
 def _fts_condition(terms: list[str]) -> tuple[str, str, list[Any]]:
-    """Join, score expression and parameters for the full-text match."""
+    """Tables, score expression and parameters for the full-text match."""
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in terms)
         return (
-            ", to_tsquery('simple', %s) AS tsq",
+            f"{_ENTRIES}, to_tsquery('simple', %s) AS tsq",
             "ts_rank(se.search_vector, tsq)",
             [tsquery],
         )
     match = " ".join(f'"{t}"*' for t in terms)
+    # CROSS JOIN makes SQLite start from the full-text match: left to itself
+    # it scans every entry and probes the index once per row (seconds, not
+    # milliseconds, at a hundred thousand services).
     return (
-        f" JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = se.id",
+        f"{FTS_TABLE} CROSS JOIN {_ENTRIES} ON se.id = {FTS_TABLE}.rowid",
         f"-bm25({FTS_TABLE}, 10.0, 1.0)",
         [match],
     )
@@ -281,38 +496,47 @@ def _where(query: SearchQuery, now: datetime) -> tuple[list[str], list[Any]]:
     if connection.vendor == "sqlite":
         clauses = ["se.is_active = 1"]
     for facet, value in query.facet_filters():
-        clauses.append(
-            "se.service_id IN (SELECT service_id FROM directory_servicefacet "
-            "WHERE facet = %s AND value = %s)"
-        )
+        if facet in _NARROW_FACETS and not search_terms(query.text):
+            # A country, city or region holds a small share: collect it first.
+            clauses.append(
+                "se.service_id IN (SELECT service_id FROM directory_servicefacet "
+                "WHERE facet = %s AND value = %s)"
+            )
+        else:
+            # Broad values (a type, a language, "free") hold tens of thousands
+            # of services: checking each candidate through the unique index
+            # beats building those sets, and lets a page stop at its last row.
+            clauses.append(
+                "EXISTS (SELECT 1 FROM directory_servicefacet f "
+                "WHERE f.service_id = se.service_id AND f.facet = %s "
+                "AND f.value = %s)"
+            )
         params += [facet, value]
     if query.open_now:
-        groups: list[str] = []
-        for tz_name in _timezones_in_use():
+        # Zones that share the local time share one condition.
+        by_local_time: dict[tuple[int, int, date], list[str]] = defaultdict(list)
+        for tz_name in _TIMEZONES_IN_USE:
             local = now.astimezone(ZoneInfo(tz_name))
-            minute = local.hour * 60 + local.minute
+            key = (local.weekday(), local.hour * 60 + local.minute, local.date())
+            by_local_time[key].append(tz_name)
+        groups: list[str] = []
+        for (weekday, minute, today), zones in sorted(by_local_time.items()):
             groups.append(
-                "(se.timezone = %s AND EXISTS ("
+                f"(se.timezone IN ({', '.join(['%s'] * len(zones))}) AND EXISTS ("  # noqa: S608
                 "SELECT 1 FROM directory_serviceopening o "
                 "WHERE o.service_id = se.service_id AND o.weekday = %s "
                 "AND o.opens <= %s AND o.closes > %s "
                 "AND (o.valid_from IS NULL OR o.valid_from <= %s) "
                 "AND (o.valid_to IS NULL OR o.valid_to >= %s)))"
             )
-            today: date = local.date()
-            params += [tz_name, local.weekday(), minute, minute, today, today]
+            params += [*zones, weekday, minute, minute, today, today]
         clauses.append("(" + (" OR ".join(groups) or "1 = 0") + ")")
     return clauses, params
 
 
-def _timezones_in_use() -> list[str]:
-    return sorted(
-        set(
-            SearchEntry.objects.exclude(timezone="")
-            .values_list("timezone", flat=True)
-            .distinct()
-        )
-    )
+# Every zone an entry can carry: entries take theirs from ``country_timezone``,
+# which answers one of these for any code, listed or not.
+_TIMEZONES_IN_USE = sorted({country_timezone(code) for code in COUNTRY_CODES})
 
 
 def _distance_expression(near: tuple[float, float]) -> tuple[str, list[Any]]:
@@ -339,15 +563,26 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+# A search matching this many services or more keeps its total and facet
+# counts in the cache: counting a large share of a big directory is what makes
+# broad searches slow, and broad searches are the ones people repeat. The key
+# holds the index's version (every index write inserts rows with new, never
+# reused ids, so the largest id moves with any change but a pure removal, after
+# which counts may lag for at most SUMMARY_CACHE_SECONDS) and the first result
+# (so that two databases never share an entry, even in tests that roll back).
+SUMMARY_CACHE_FROM = 1000
+SUMMARY_CACHE_SECONDS = 60
+
+
 def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
     """Find the services matching ``query``: one page of ids, total, counts.
 
-    Three SQL statements whatever the size of the directory or of the page.
+    At most four SQL statements whatever the size of the directory or page.
     """
     terms = search_terms(query.text)
-    join, score, params = "", "0", list[Any]()
+    tables, score, params = _ENTRIES, "0", list[Any]()
     if terms:
-        join, score, params = _fts_condition(terms)
+        tables, score, params = _fts_condition(terms)
     clauses, where_params = _where(query, now)
     if terms:
         if connection.vendor == "postgresql":
@@ -355,48 +590,42 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
         else:
             clauses.insert(0, f"{FTS_TABLE} MATCH %s")
             where_params = [params.pop(), *where_params]
-    matches_sql = (
-        f"SELECT se.service_id AS service_id, se.latitude, se.longitude, "  # noqa: S608
-        f"{score} AS score, se.name_doc AS name_doc "
-        f"FROM directory_searchentry se{join} WHERE {' AND '.join(clauses)}"
-    )
+    matches = f"FROM {tables} WHERE {' AND '.join(clauses)}"
     base_params = [*params, *where_params]
 
     if query.near is not None:
-        distance, distance_params = _distance_expression(query.near)
-        distance = distance.replace("se.", "m.")
-        order = (
-            f"CASE WHEN m.latitude IS NULL THEN 1 ELSE 0 END, {distance}, m.score DESC"
-        )
-        order_params = distance_params
+        distance, order_params = _distance_expression(query.near)
+        order = f"CASE WHEN se.latitude IS NULL THEN 1 ELSE 0 END, {distance}"
+        if terms:
+            order += f", {score} DESC"
     elif terms:
-        order, order_params = "m.score DESC, m.name_doc", []
+        order, order_params = f"{score} DESC, se.name_doc", []
     else:
-        order, order_params = "m.name_doc", []
+        # Served by the (is_active, name_doc) index: no sort of the matches.
+        order, order_params = "se.name_doc", []
 
     offset = (max(query.page, 1) - 1) * query.per_page
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH m AS ({matches_sql}) "  # noqa: S608
-            f"SELECT m.service_id, m.latitude, m.longitude, "
-            f"(SELECT COUNT(*) FROM m) FROM m ORDER BY {order} LIMIT %s OFFSET %s",
+            f"SELECT se.service_id, se.latitude, se.longitude {matches} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
             [*base_params, *order_params, query.per_page, offset],
         )
         rows = cursor.fetchall()
-        if rows:
-            total = int(rows[0][3])
+        if (rows and len(rows) < query.per_page) or (not rows and offset == 0):
+            # The last page: the total is known and the counts are few.
+            total = offset + len(rows)
+            counts = _facet_counts(cursor, matches, base_params) if rows else {}
         else:
-            cursor.execute(f"SELECT COUNT(*) FROM ({matches_sql}) m", base_params)  # noqa: S608
-            total = int(cursor.fetchone()[0])
-        cursor.execute(
-            f"SELECT f.facet, f.value, COUNT(*) FROM directory_servicefacet f "  # noqa: S608
-            f"WHERE f.service_id IN (SELECT service_id FROM ({matches_sql}) m) "
-            f"GROUP BY f.facet, f.value",
-            base_params,
-        )
-        counts: dict[str, dict[str, int]] = defaultdict(dict)
-        for facet, value, count in cursor.fetchall():
-            counts[facet][value] = int(count)
+            total, counts = _summary(
+                cursor,
+                matches,
+                base_params,
+                query=query,
+                terms=terms,
+                now=now,
+                first=rows[0][0] if rows else None,
+            )
 
     ids = [_as_uuid(row[0]) for row in rows]
     distances: dict[uuid.UUID, float] = {}
@@ -405,8 +634,58 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
             if row[1] is not None and row[2] is not None:
                 distances[_as_uuid(row[0])] = haversine_km(query.near, (row[1], row[2]))
     return SearchPage(
-        service_ids=ids, total=total, facet_counts=dict(counts), distances_km=distances
+        service_ids=ids, total=total, facet_counts=counts, distances_km=distances
     )
+
+
+def _summary(
+    cursor: Any,
+    matches: str,
+    params: list[Any],
+    *,
+    query: SearchQuery,
+    terms: list[str],
+    now: datetime,
+    first: object,
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and facet counts of a search, from the cache when large."""
+    cursor.execute("SELECT MAX(id) FROM directory_searchentry")
+    signature = json.dumps(
+        [
+            cursor.fetchone()[0],
+            str(first),
+            terms,
+            query.facet_filters(),
+            # "Open now" answers change with the minute.
+            now.strftime("%Y-%m-%dT%H:%M") if query.open_now else "",
+        ]
+    )
+    key = "directory:search-summary:" + hashlib.sha256(signature.encode()).hexdigest()
+    cached: tuple[int, dict[str, dict[str, int]]] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    cursor.execute(f"SELECT COUNT(*) {matches}", params)
+    total = int(cursor.fetchone()[0])
+    counts = _facet_counts(cursor, matches, params)
+    if total >= SUMMARY_CACHE_FROM:
+        cache.set(key, (total, counts), SUMMARY_CACHE_SECONDS)
+    return total, counts
+
+
+def _facet_counts(
+    cursor: Any, matches: str, params: list[Any]
+) -> dict[str, dict[str, int]]:
+    """How many matching services have each facet value."""
+    cursor.execute(
+        f"SELECT f.facet, f.value, COUNT(*) FROM directory_servicefacet f "  # noqa: S608
+        f"WHERE f.service_id IN (SELECT se.service_id {matches}) "
+        f"GROUP BY f.facet, f.value",
+        params,
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for facet, value, count in cursor.fetchall():
+        counts[facet][value] = int(count)
+    return dict(counts)
 
 
 def _as_uuid(value: object) -> uuid.UUID:

@@ -7,3 +7,7 @@ class LibConfig(AppConfig):
     name = "waypoint.lib"
     label = "lib"
     verbose_name = "Waypoint shared helpers"
+
+    def ready(self) -> None:
+        # Registers the system checks for the encryption keys.
+        from waypoint.lib import crypto  # noqa: F401

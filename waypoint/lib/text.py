@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from operator import itemgetter
 
 from anyascii import anyascii
 
@@ -38,6 +39,9 @@ _EL_DIGRAPHS = [
 
 _BG_FINAL_IA = re.compile(r"ия\b")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Only ASCII white space is certain to separate words: anyascii drops some
+# Unicode spaces (U+0085) altogether.
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def _strip_marks(text: str) -> str:
@@ -54,6 +58,14 @@ def _greek(text: str) -> str:
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces."""
+    # Folding never looks across whitespace, so it goes word by word and each
+    # distinct word is worked out once: indexing a large directory folds the
+    # same few thousand words millions of times.
+    return " ".join(filter(None, map(_fold_word, _ASCII_SPACE.split(text))))
+
+
+@lru_cache(maxsize=262144)
+def _fold_word(text: str) -> str:
     # "й" would lose its breve to NFD and read as "и"; map it first.
     lowered = _strip_marks(text.casefold().replace("й", "y"))
     lowered = _BG_FINAL_IA.sub("ia", lowered)
@@ -77,13 +89,32 @@ def fold_variants(text: str) -> str:
     Indexing both spellings lets a query in either convention match
     (for example "sofiya" as well as "sofia").
     """
-    primary = fold(text)
-    alternative = _NON_WORD.sub(" ", anyascii(_strip_marks(text)).lower()).strip()
-    if alternative and alternative != primary:
-        extra = [w for w in alternative.split() if w not in set(primary.split())]
-        if extra:
-            return f"{primary} {' '.join(extra)}"
+    pairs = list(map(_word_and_alternative, _ASCII_SPACE.split(text)))
+    primary = " ".join(filter(None, map(itemgetter(0), pairs)))
+    # Only words whose two readings differ can add anything.
+    differing = [alt for word, alt in pairs if alt and alt != word]
+    if not differing:
+        return primary
+    known = set(primary.split())
+    extra = [w for alt in differing for w in alt.split() if w not in known]
+    if extra:
+        return f"{primary} {' '.join(extra)}"
     return primary
+
+
+@lru_cache(maxsize=262144)
+def _word_and_alternative(text: str) -> tuple[str, str]:
+    return _fold_word(text), _alternative_word(text)
+
+
+def fold_variants_alternative(text: str) -> str:
+    """anyascii's reading of ``text``, as words (see ``fold_variants``)."""
+    return " ".join(filter(None, map(_alternative_word, _ASCII_SPACE.split(text))))
+
+
+@lru_cache(maxsize=262144)
+def _alternative_word(text: str) -> str:
+    return _NON_WORD.sub(" ", anyascii(_strip_marks(text)).lower()).strip()
 
 
 def search_terms(query: str, limit: int = 12) -> list[str]:

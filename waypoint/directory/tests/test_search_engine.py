@@ -18,9 +18,7 @@ def _ids(**kwargs: object) -> list[object]:
 
 
 def test_text_in_any_language_and_script_finds_the_service() -> None:
-    sofia = service_make(
-        name="Правна помощ", city="София", country="BG", language="bg"
-    )
+    sofia = service_make(name="Правна помощ", city="София", country="BG", language="bg")
     athens = service_make(name="Νομική βοήθεια", city="Αθήνα", country="GR")
     assert _ids(text="sofia") == [sofia.pk]
     assert _ids(text="Athina") == [athens.pk]
@@ -46,7 +44,9 @@ def test_filters_narrow_and_counts_follow_the_results() -> None:
     a = service_make(types=["shelter"], languages=["ro", "en"], free=True)
     service_make(types=["shelter"], languages=["ro"], free=False)
     service_make(types=["hotline"], country="BG", city="Варна")
-    page = run_search(SearchQuery(types=["shelter"], languages=["en"]), now=timezone.now())
+    page = run_search(
+        SearchQuery(types=["shelter"], languages=["en"]), now=timezone.now()
+    )
     assert page.service_ids == [a.pk]
     everything = run_search(SearchQuery(), now=timezone.now())
     assert everything.facet_counts["type"] == {"shelter": 2, "hotline": 1}
@@ -74,13 +74,15 @@ def test_open_now_uses_the_services_local_time() -> None:
 def test_hours_past_midnight_count_on_the_next_morning() -> None:
     night = service_make(name="Night line", hours=("FR", dt.time(22), dt.time(6)))
     saturday_0300_local = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
-    assert run_search(SearchQuery(open_now=True), now=saturday_0300_local).service_ids == [
-        night.pk
-    ]
+    assert run_search(
+        SearchQuery(open_now=True), now=saturday_0300_local
+    ).service_ids == [night.pk]
 
 
 def test_distance_sort_puts_the_nearest_first_and_measures_it() -> None:
-    bucharest = service_make(name="B", city="București", latitude=44.43, longitude=26.10)
+    bucharest = service_make(
+        name="B", city="București", latitude=44.43, longitude=26.10
+    )
     brasov = service_make(name="A", city="Brașov", latitude=45.66, longitude=25.61)
     nowhere = service_make(name="C", latitude=None, longitude=None)
     page = run_search(SearchQuery(near=(45.65, 25.60)), now=timezone.now())

@@ -37,6 +37,8 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
         "--fail-level",
         "WARNING",
         SECRET_KEY="k" * 20 + "-production-secret-value-for-the-check-0123456789",
+        WAYPOINT_FIELD_KEYS="Wl3vSqXwOB8NvtnXqL8Qk4Hq7hYw8o0D9fVZbXl9mPc=",
+        WAYPOINT_BLIND_INDEX_KEY="blind-index-key-for-the-deploy-check-0123456789",
         ALLOWED_HOSTS="waypoint.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )

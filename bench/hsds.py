@@ -1,0 +1,253 @@
+"""Benchmark of the HSDS import, export and API on SQLite.
+
+    .venv/bin/python bench/hsds.py --services 10000
+
+Uses its own database under var/bench-hsds/. The input is an export of a
+generated directory (``manage.py generate_directory`` when it exists,
+otherwise a synthetic HSDS feed built here). Prints import throughput for
+JSON and for the CSV package, export throughput, and p50/p95 latencies of
+three API requests through Django's full HTTP stack, ending with one line:
+services=N import_json_per_s=… import_csv_per_s=… export_per_s=…
+page50_p95_ms=… search_p95_ms=… by_id_p95_ms=…
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = ROOT / "var" / "bench-hsds"
+
+CITIES = [
+    ("București", "RO", 44.43, 26.10),
+    ("Sofia", "BG", 42.70, 23.32),
+    ("Berlin", "DE", 52.52, 13.40),
+    ("Stockholm", "SE", 59.33, 18.07),
+    ("Madrid", "ES", 40.42, -3.70),
+    ("Athens", "GR", 37.98, 23.73),
+    ("Roma", "IT", 41.90, 12.50),
+    ("Bruxelles", "BE", 50.85, 4.35),
+]
+WORDS = [
+    "legal",
+    "social",
+    "psychological",
+    "counselling",
+    "shelter",
+    "interpretation",
+    "medical",
+    "support",
+    "victims",
+    "trafficking",
+    "refugees",
+    "asylum",
+]
+
+
+def _id(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def synthetic_feed(count: int) -> list[dict[str, Any]]:
+    """HSDS services with organisation, location, address, phone, schedule, language."""
+    rng = random.Random(42)
+    services = []
+    organizations: list[dict[str, Any]] = []
+    for n in range(count):
+        if n % 3 == 0 or not organizations:
+            city, country, lat, lon = rng.choice(CITIES)
+            organizations.append(
+                {
+                    "id": _id(rng),
+                    "name": f"Organisation {len(organizations)} {city}",
+                    "description": "Supports victims of crime.",
+                    "x_country": country,
+                    "x_language": "en",
+                }
+            )
+        organization = organizations[-1]
+        city, country, lat, lon = rng.choice(CITIES)
+        service_id, location_id, sal_id = _id(rng), _id(rng), _id(rng)
+        words = " ".join(rng.sample(WORDS, 4))
+        services.append(
+            {
+                "id": service_id,
+                "name": f"Service {n} {words.split()[0]}",
+                "description": f"{words} in {city}",
+                "status": "active",
+                "organization": organization,
+                "x_language": "en",
+                "x_translations": {"ro": {"name": f"Serviciul {n}"}},
+                "phones": [
+                    {"id": _id(rng), "number": f"+40 21 {n:07d}", "type": "voice"}
+                ],
+                "languages": [
+                    {"id": _id(rng), "code": rng.choice(["en", "ro", "de", "bg"])}
+                ],
+                "schedules": [
+                    {
+                        "id": _id(rng),
+                        "freq": "WEEKLY",
+                        "byday": "MO,TU,WE,TH,FR",
+                        "opens_at": "09:00:00",
+                        "closes_at": "17:00:00",
+                    }
+                ],
+                "cost_options": [{"id": _id(rng), "amount": 0, "currency": "EUR"}],
+                "service_at_locations": [
+                    {
+                        "id": sal_id,
+                        "location": {
+                            "id": location_id,
+                            "location_type": "physical",
+                            "organization_id": organization["id"],
+                            "name": f"{city} office {n}",
+                            "latitude": lat + rng.uniform(-0.2, 0.2),
+                            "longitude": lon + rng.uniform(-0.2, 0.2),
+                            "addresses": [
+                                {
+                                    "id": _id(rng),
+                                    "address_1": f"{n} Main Street",
+                                    "city": city,
+                                    "state_province": city,
+                                    "postal_code": f"{10000 + n % 9000}",
+                                    "country": country,
+                                    "address_type": "physical",
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        )
+    return services
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return statistics.median(ordered), p95
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--services", type=int, default=10000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("WAYPOINT_HTTPS", "0")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command, get_commands
+    from django.test import Client
+
+    from waypoint.directory.hsds.exporter import hsds_export
+    from waypoint.directory.hsds.importer import hsds_import
+    from waypoint.directory.models import (
+        Attribute,
+        ChangeRecord,
+        ImportSource,
+        Location,
+        Organization,
+        Service,
+    )
+
+    settings.WAYPOINT_API_RATE_LIMIT = 0
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+
+    def wipe() -> None:
+        Attribute.objects.all().delete()
+        Organization.objects.all().delete()
+        Location.objects.all().delete()
+        ChangeRecord.objects.all().delete()
+        ImportSource.objects.all().delete()
+
+    source = WORK / "source"
+    if "generate_directory" in get_commands():
+        call_command("generate_directory", services=args.services)
+        hsds_export(path=source)
+        wipe()
+        feed = source / "services.json"
+    else:
+        source.mkdir()
+        feed = source / "services.json"
+        feed.write_text(json.dumps(synthetic_feed(args.services)))
+
+    started = time.perf_counter()
+    hsds_import(path=feed, source="bench-json")
+    import_json = args.services / (time.perf_counter() - started)
+    print(f"import JSON: {import_json:,.0f} services/s")
+
+    started = time.perf_counter()
+    exported = hsds_export(path=WORK / "export")
+    export_rate = exported.services / (time.perf_counter() - started)
+    print(f"export: {export_rate:,.0f} services/s ({exported.services} services)")
+
+    wipe()
+    started = time.perf_counter()
+    hsds_import(path=WORK / "export", source="bench-csv")
+    import_csv = args.services / (time.perf_counter() - started)
+    print(f"import CSV package: {import_csv:,.0f} services/s")
+
+    client = Client()
+    ids = list(Service.objects.values_list("pk", flat=True))
+    rng = random.Random(7)
+    pages = max(1, len(ids) // 50)
+
+    def timed(urls: list[str]) -> tuple[float, float]:
+        samples = []
+        for url in urls:
+            t0 = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        return _percentiles(samples)
+
+    n = args.requests
+    client.get("/api/hsds/services?per_page=50")  # warm up
+    page50 = timed(
+        [
+            f"/api/hsds/services?per_page=50&full=true&page={rng.randint(1, pages)}"
+            for _ in range(n)
+        ]
+    )
+    search = timed(
+        [f"/api/hsds/services?per_page=50&search={rng.choice(WORDS)}" for _ in range(n)]
+    )
+    by_id = timed([f"/api/hsds/services/{rng.choice(ids)}" for _ in range(n)])
+    print(
+        f"/services?per_page=50&full=true: "
+        f"p50={page50[0]:.1f} ms p95={page50[1]:.1f} ms"
+    )
+    print(f"/services?search=…: p50={search[0]:.1f} ms p95={search[1]:.1f} ms")
+    print(f"/services/{{id}}: p50={by_id[0]:.1f} ms p95={by_id[1]:.1f} ms")
+    print(
+        f"services={args.services} import_json_per_s={import_json:.0f} "
+        f"import_csv_per_s={import_csv:.0f} export_per_s={export_rate:.0f} "
+        f"page50_p95_ms={page50[1]:.1f} search_p95_ms={search[1]:.1f} "
+        f"by_id_p95_ms={by_id[1]:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

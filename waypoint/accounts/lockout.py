@@ -1,0 +1,34 @@
+"""How django-axes names the username and the address of a sign-in attempt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def username_from_request(
+    request: HttpRequest, credentials: Mapping[str, Any] | None = None
+) -> str:
+    """The name typed, folded, so that "Anna" and "anna " share one counter.
+
+    Sign-in accepts a username or an email address in one field; allauth
+    passes it to the backends as ``username`` either way.
+    """
+    value: Any = None
+    if credentials:
+        value = credentials.get("username") or credentials.get("email")
+    if value is None:
+        value = request.POST.get("username", "")
+    return str(value).strip().casefold()
+
+
+def client_ip(request: HttpRequest) -> str:
+    if getattr(settings, "AXES_TRUST_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return str(hops[-1])
+    return str(request.META.get("REMOTE_ADDR", ""))

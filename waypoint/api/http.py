@@ -1,0 +1,117 @@
+"""What every public API response gets: CORS, conditional GET, a rate limit.
+
+The limit is a fixed window per client address kept in Django's cache:
+``WAYPOINT_API_RATE_LIMIT`` requests (0 turns it off) per
+``WAYPOINT_API_RATE_PERIOD`` seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+View = Callable[..., HttpResponseBase]
+
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+ALLOWED_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
+EXPOSED_HEADERS = "ETag, Content-Language, Retry-After"
+
+
+def json_response(
+    data: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(
+        body,
+        status=status,
+        content_type="application/json; charset=utf-8",
+        headers=headers,
+    )
+
+
+def rate_limit_settings() -> tuple[int, int]:
+    limit = int(getattr(settings, "WAYPOINT_API_RATE_LIMIT", 600))
+    period = int(getattr(settings, "WAYPOINT_API_RATE_PERIOD", 60))
+    return limit, max(period, 1)
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    limit, period = rate_limit_settings()
+    if limit <= 0:
+        return None
+    now = time.time()
+    window = int(now // period)
+    client = request.META.get("REMOTE_ADDR", "") or "unknown"
+    key = f"api:rate:{client}:{window}"
+    cache.add(key, 0, period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, period + 1)
+        count = 1
+    if count <= limit:
+        return None
+    retry_after = max(1, int((window + 1) * period - now) + 1)
+    return json_response(
+        {
+            "detail": _(
+                "Too many requests: at most %(limit)d every %(period)d seconds. "
+                "Try again after %(retry)d seconds."
+            )
+            % {"limit": limit, "period": period, "retry": retry_after},
+            "errors": [],
+            "retry_after": retry_after,
+        },
+        status=429,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _with_etag(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    if (
+        response.status_code != 200
+        or response.streaming
+        or not isinstance(response, HttpResponse)
+    ):
+        return response
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    response["ETag"] = etag
+    conditional = get_conditional_response(request, etag=etag, response=response)
+    return conditional if conditional is not None else response
+
+
+def public_endpoint(view: View) -> View:
+    """Wrap an API view: preflight, rate limit, ETag/304 and CORS headers."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            limited = _rate_limited(request)
+            if limited is not None:
+                response = limited
+            else:
+                response = _with_etag(request, view(request, *args, **kwargs))
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return csrf_exempt(wrapped)

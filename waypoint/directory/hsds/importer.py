@@ -1,0 +1,788 @@
+"""Importing HSDS 3.0 data into the directory: check, plan, then write at once.
+
+``hsds_import`` reads the input (see ``reader``), converts and checks every
+value against the model, resolves every reference, compares each record with
+the stored row and then, in ONE transaction, creates what is new, updates
+what changed and leaves the rest alone: a refused or interrupted import
+leaves the database as it was. Records keep their id, so running an import
+twice changes nothing the second time; listings remember their source.
+
+History: a created object gets one history row holding all its values; an
+updated one a row per changed field (as ``services.changes_record`` writes
+them), written in bulk so that large imports stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from waypoint.accounts.models import User
+from waypoint.directory.hsds.mapping import TABLE, TABLES, Table
+from waypoint.directory.hsds.reader import Problem, RawTables, read_path
+from waypoint.directory.models import (
+    ChangeRecord,
+    ImportSource,
+    Organization,
+    Service,
+    ServiceAtLocation,
+)
+from waypoint.directory.search import search_index_refresh
+from waypoint.directory.selectors import cities_forget
+
+BATCH = 2000
+PROGRESS_FROM = 5000
+
+
+class ImportRefusedError(Exception):
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+@dataclass
+class ImportReport:
+    source: str
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    ignored: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def total(self, what: str) -> int:
+        return sum(c[what] for c in self.counts.values())
+
+    def summary(self) -> str:
+        return (
+            f"created={self.total('created')} updated={self.total('updated')} "
+            f"unchanged={self.total('unchanged')} rejected={self.total('rejected')}"
+        )
+
+
+# --- Converting one value -----------------------------------------------------------
+
+Converter = Callable[[Any], Any]
+
+
+class _BadValueError(ValueError):
+    pass
+
+
+def _text(max_length: int | None, *, email: bool = False) -> Converter:
+    def convert(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise _BadValueError(_("must be text"))
+        text = str(value)
+        if max_length is not None and len(text) > max_length:
+            raise _BadValueError(_("longer than %(n)d characters") % {"n": max_length})
+        if email and text:
+            try:
+                validate_email(text)
+            except ValidationError:
+                raise _BadValueError(_("not an email address")) from None
+        return text
+
+    return convert
+
+
+def _uuid(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise _BadValueError(_("not a UUID")) from None
+
+
+def _integer(minimum: int | None) -> Converter:
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            number = float(value) if not isinstance(value, int) else value
+        except (TypeError, ValueError):
+            raise _BadValueError(_("not a whole number")) from None
+        if isinstance(value, bool) or number != int(number):
+            raise _BadValueError(_("not a whole number"))
+        if minimum is not None and number < minimum:
+            raise _BadValueError(_("must not be negative"))
+        return int(number)
+
+    return convert
+
+
+def _float(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return float(value)
+    except (TypeError, ValueError):
+        raise _BadValueError(_("not a number")) from None
+
+
+def _decimal(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise _BadValueError(_("not a number")) from None
+
+
+def _date(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise _BadValueError(_("not a date (YYYY-MM-DD)")) from None
+
+
+def _time(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        raise _BadValueError(_("not a time (HH:MM:SS)")) from None
+
+
+def _datetime(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise _BadValueError(_("not a date-time (ISO 8601)")) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _boolean(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no", ""):
+        return False
+    raise _BadValueError(_("not true or false"))
+
+
+def _json_object(value: Any) -> Any:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise _BadValueError(_("not a JSON object")) from None
+    if not isinstance(value, dict):
+        raise _BadValueError(_("not a JSON object"))
+    return value
+
+
+def _with_choices(convert: Converter, choices: set[str]) -> Converter:
+    def checked(value: Any) -> Any:
+        result = convert(value)
+        if result not in ("", None) and result not in choices:
+            raise _BadValueError(
+                _("must be one of: %(choices)s")
+                % {"choices": ", ".join(sorted(choices))}
+            )
+        return result
+
+    return checked
+
+
+def _converter(model_field: models.Field[Any, Any]) -> Converter:
+    if isinstance(model_field, models.ForeignKey | models.UUIDField):
+        return _uuid
+    if isinstance(model_field, models.BooleanField):
+        return _boolean
+    if isinstance(model_field, models.JSONField):
+        return _json_object
+    if isinstance(model_field, models.DateTimeField):
+        return _datetime
+    if isinstance(model_field, models.DateField):
+        return _date
+    if isinstance(model_field, models.TimeField):
+        return _time
+    if isinstance(model_field, models.DecimalField):
+        return _decimal
+    if isinstance(model_field, models.FloatField):
+        return _float
+    if isinstance(model_field, models.IntegerField):
+        positive = isinstance(
+            model_field,
+            models.PositiveIntegerField | models.PositiveSmallIntegerField,
+        )
+        return _integer(0 if positive else None)
+    convert = _text(
+        model_field.max_length, email=isinstance(model_field, models.EmailField)
+    )
+    if model_field.choices and model_field.name != "country":
+        return _with_choices(convert, {str(c[0]) for c in model_field.choices})
+    return convert
+
+
+# Values without which a record means nothing. Other HSDS-required texts
+# (descriptions, address parts) may be empty, as the schemas allow "".
+_MUST_HAVE_TEXT = {
+    ("organization", "name"),
+    ("service", "name"),
+    ("taxonomy", "name"),
+    ("taxonomy_term", "name"),
+    ("phone", "number"),
+    ("address", "address_1"),
+    ("address", "city"),
+    ("address", "country"),
+    ("attribute", "link_entity"),
+}
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    attname: str
+    convert: Converter
+    required: bool
+
+
+def _columns(table: Table) -> list[_Column]:
+    opts = table.model._meta
+    out = []
+    pairs = [(c, table.attname(c)) for c in table.columns if c != "id"]
+    pairs += list(table.extension_attnames.items())
+    for name, attname in pairs:
+        model_field = next(
+            f for f in opts.concrete_fields if f.attname == attname or f.name == attname
+        )
+        required = (table.name, name) in _MUST_HAVE_TEXT
+        out.append(
+            _Column(name, model_field.attname, _converter(model_field), required)
+        )
+    return out
+
+
+_COLUMNS: dict[str, list[_Column]] = {t.name: _columns(t) for t in TABLES}
+# Values Waypoint keeps beyond HSDS: set only when the input carries them.
+_OPTIONAL_EXTENSIONS = {
+    "x_country",
+    "x_language",
+    "x_translations",
+    "x_demo",
+    "x_code",
+    "x_position",
+}
+
+
+# --- Planning ---------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    pk: uuid.UUID
+    values: dict[str, Any]
+    file: str
+    where: str
+
+
+@dataclass
+class _Plan:
+    rows: dict[str, dict[uuid.UUID, _Row]] = field(default_factory=dict)
+    create: dict[str, list[_Row]] = field(default_factory=dict)
+    update: dict[str, list[tuple[_Row, dict[str, Any], dict[str, Any]]]] = field(
+        default_factory=dict
+    )
+
+
+def _convert_all(raw: RawTables, report: ImportReport, progress: Any) -> _Plan:
+    plan = _Plan()
+    for table in TABLES:
+        rows: dict[uuid.UUID, _Row] = {}
+        for key, record in raw.tables.get(table.name, {}).items():
+            progress.update(1)
+            try:
+                pk = uuid.UUID(key)
+            except ValueError:
+                report.problems.append(
+                    Problem(record.file, record.where, "id", _("not a UUID"))
+                )
+                report.counts.setdefault(table.name, Counter())["rejected"] += 1
+                continue
+            values: dict[str, Any] = {}
+            bad = False
+            for column in _COLUMNS[table.name]:
+                given = column.name in record.values
+                value = record.values.get(column.name)
+                if column.name in _OPTIONAL_EXTENSIONS and (
+                    not given or value in (None, "")
+                ):
+                    continue
+                if isinstance(value, str) and column.convert is not _json_object:
+                    value = value if value.strip() else None
+                try:
+                    converted = column.convert(value)
+                except _BadValueError as error:
+                    report.problems.append(
+                        Problem(
+                            record.file,
+                            f"{table.name} {pk} ({record.where})",
+                            column.name,
+                            str(error),
+                        )
+                    )
+                    bad = True
+                    continue
+                if column.required and converted in ("", None):
+                    report.problems.append(
+                        Problem(
+                            record.file,
+                            f"{table.name} {pk} ({record.where})",
+                            column.name,
+                            _("required"),
+                        )
+                    )
+                    bad = True
+                    continue
+                if column.attname == "updated_at" and converted is None:
+                    continue  # no date given: the import's own time is used
+                values[column.attname] = converted
+            if bad:
+                report.counts.setdefault(table.name, Counter())["rejected"] += 1
+                continue
+            rows[pk] = _Row(
+                pk, values, record.file, f"{table.name} {pk} ({record.where})"
+            )
+        plan.rows[table.name] = rows
+    return plan
+
+
+def _existing_ids(
+    model: type[models.Model], ids: Iterable[uuid.UUID]
+) -> set[uuid.UUID]:
+    found: set[uuid.UUID] = set()
+    wanted = list(ids)
+    for start in range(0, len(wanted), BATCH):
+        found.update(
+            model._default_manager.filter(
+                pk__in=wanted[start : start + BATCH]
+            ).values_list("pk", flat=True)
+        )
+    return found
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _resolve_references(plan: _Plan, raw: RawTables, report: ImportReport) -> None:
+    """Reject records whose required parent is missing; unlink optional ones."""
+    in_db: dict[str, set[uuid.UUID]] = {}
+    for table in TABLES:
+        for column, target in table.parents.items():
+            attname = table.attname(column)
+            missing = {
+                row.values[attname]
+                for row in plan.rows[table.name].values()
+                if row.values.get(attname) is not None
+                and row.values[attname] not in plan.rows[target]
+            }
+            if missing:
+                in_db.setdefault(target, set()).update(
+                    _existing_ids(TABLE[target].model, missing)
+                )
+    rejected = {
+        table: {uuid.UUID(k) for k in records if _is_uuid(k)} - set(plan.rows[table])
+        for table, records in raw.tables.items()
+        if table in plan.rows
+    }
+    changed = True
+    while changed:
+        changed = False
+        for table in TABLES:
+            rows = plan.rows[table.name]
+            for pk in list(rows):
+                row = rows[pk]
+                for column in table.required_parents:
+                    attname = table.attname(column)
+                    if row.values.get(attname) is None:
+                        report.problems.append(
+                            Problem(row.file, row.where, column, _("required"))
+                        )
+                        del rows[pk]
+                        rejected.setdefault(table.name, set()).add(pk)
+                        report.counts.setdefault(table.name, Counter())["rejected"] += 1
+                        changed = True
+                        break
+                if pk not in rows:
+                    continue
+                for column, target in table.parents.items():
+                    attname = table.attname(column)
+                    ref = row.values.get(attname)
+                    if (
+                        ref is None
+                        or ref in plan.rows[target]
+                        or ref in in_db.get(target, ())
+                    ):
+                        continue
+                    if ref in rejected.get(target, ()):
+                        report.problems.append(
+                            Problem(
+                                row.file,
+                                row.where,
+                                column,
+                                _("its %(table)s %(id)s was rejected")
+                                % {"table": target, "id": ref},
+                            )
+                        )
+                        del rows[pk]
+                        rejected.setdefault(table.name, set()).add(pk)
+                        report.counts.setdefault(table.name, Counter())["rejected"] += 1
+                        changed = True
+                        break
+                    if column in table.required_parents:
+                        report.problems.append(
+                            Problem(
+                                row.file,
+                                row.where,
+                                column,
+                                _(
+                                    "refers to %(table)s %(id)s, which is neither "
+                                    "in the input nor in the directory"
+                                )
+                                % {"table": target, "id": ref},
+                            )
+                        )
+                        del rows[pk]
+                        rejected.setdefault(table.name, set()).add(pk)
+                        report.counts.setdefault(table.name, Counter())["rejected"] += 1
+                        changed = True
+                        break
+                    report.warnings.append(
+                        Problem(
+                            row.file,
+                            row.where,
+                            column,
+                            _("unknown %(table)s %(id)s: link left out")
+                            % {"table": target, "id": ref},
+                        )
+                    )
+                    row.values[attname] = None
+
+
+def _diff(
+    plan: _Plan, report: ImportReport, source: ImportSource | None, progress: Any
+) -> None:
+    for table in TABLES:
+        rows = plan.rows[table.name]
+        counts = report.counts.setdefault(table.name, Counter())
+        if table.model in (Organization, Service) and source is not None:
+            for row in rows.values():
+                row.values["source_id"] = source.pk
+        attnames = sorted({a for row in rows.values() for a in row.values})
+        creates: list[_Row] = []
+        updates: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
+        ids = list(rows)
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            stored = {
+                values.pop("pk"): values
+                for values in table.model._default_manager.filter(pk__in=chunk).values(
+                    "pk", *attnames
+                )
+            }
+            for pk in chunk:
+                progress.update(1)
+                row = rows[pk]
+                old = stored.get(pk)
+                if old is None:
+                    creates.append(row)
+                    continue
+                before = {
+                    a: old[a]
+                    for a, v in row.values.items()
+                    if old.get(a) != v and a != "updated_at"
+                }
+                if not before:
+                    counts["unchanged"] += 1
+                    continue
+                if (
+                    "updated_at" in row.values
+                    and old.get("updated_at") != row.values["updated_at"]
+                ):
+                    before["updated_at"] = old.get("updated_at")
+                after = {a: row.values[a] for a in before}
+                updates.append((row, before, after))
+        counts["created"] += len(creates)
+        counts["updated"] += len(updates)
+        plan.create[table.name] = creates
+        plan.update[table.name] = updates
+
+
+# --- Writing ----------------------------------------------------------------------
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+class _Owners:
+    """The organisation each imported object belongs to, for its history."""
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+
+    def _of(self, table: str, pk: uuid.UUID | None, depth: int = 0) -> uuid.UUID | None:
+        if pk is None or depth > 4:
+            return None
+        if table == "organization":
+            return pk
+        row = self.plan.rows.get(table, {}).get(pk)
+        if row is None:
+            return None
+        return self.of(table, row.values, depth + 1)
+
+    def of(
+        self, table: str, values: dict[str, Any], depth: int = 0
+    ) -> uuid.UUID | None:
+        if table == "organization":
+            return None
+        for attname, parent in (
+            ("organization_id", "organization"),
+            ("service_id", "service"),
+            ("location_id", "location"),
+            ("service_at_location_id", "service_at_location"),
+            ("contact_id", "contact"),
+            ("phone_id", "phone"),
+        ):
+            if values.get(attname) is not None:
+                found = self._of(parent, values[attname], depth)
+                if found is not None:
+                    return found
+        return None
+
+
+def _apply(
+    plan: _Plan, actor_label: str, actor: User | None, progress: Any
+) -> set[uuid.UUID]:
+    """Write the plan; returns the services whose search entry must change."""
+    now = timezone.now()
+    owners = _Owners(plan)
+    history: list[ChangeRecord] = []
+    touched_services: set[uuid.UUID] = set()
+    touched_locations: set[uuid.UUID] = set()
+    touched_organizations: set[uuid.UUID] = set()
+
+    def touch(table: Table, pk: uuid.UUID, values: dict[str, Any]) -> None:
+        if table.name == "service":
+            touched_services.add(pk)
+        elif table.name == "organization":
+            touched_organizations.add(pk)
+        elif table.name == "location":
+            touched_locations.add(pk)
+        elif table.name == "attribute":
+            if values.get("link_entity") == "service":
+                touched_services.add(values["link_id"])
+            elif values.get("link_entity") == "organization":
+                touched_organizations.add(values["link_id"])
+        if values.get("service_id") is not None:
+            touched_services.add(values["service_id"])
+        if (
+            values.get("location_id") is not None
+            and table.name != "service_at_location"
+        ):
+            touched_locations.add(values["location_id"])
+
+    for table in TABLES:
+        model = table.model
+        has_updated_at = any(
+            f.name == "updated_at" for f in model._meta.concrete_fields
+        )
+        objects = []
+        for row in plan.create[table.name]:
+            values = dict(row.values)
+            if has_updated_at and values.get("updated_at") is None:
+                values["updated_at"] = now
+            objects.append(model(pk=row.pk, **values))
+            history.append(
+                ChangeRecord(
+                    organization_id=row.pk
+                    if table.name == "organization"
+                    else owners.of(table.name, values),
+                    resource_id=row.pk,
+                    resource_type=model._meta.model_name or table.name,
+                    action=ChangeRecord.Action.CREATE,
+                    replacement_value=json.dumps(
+                        {
+                            k: _as_text(v)
+                            for k, v in values.items()
+                            if v not in (None, "")
+                        },
+                        ensure_ascii=False,
+                        sort_keys=True,
+                    ),
+                    actor=actor,
+                    actor_label=actor_label,
+                    created_at=now,
+                )
+            )
+            touch(table, row.pk, values)
+            progress.update(1)
+        model._default_manager.bulk_create(objects, batch_size=500)
+
+        by_fields: dict[tuple[str, ...], list[models.Model]] = defaultdict(list)
+        for row, before, after in plan.update[table.name]:
+            changes = dict(after)
+            if has_updated_at and "updated_at" not in changes:
+                changes["updated_at"] = now
+            obj = model(pk=row.pk, **changes)
+            by_fields[tuple(sorted(changes))].append(obj)
+            for attname in sorted(before):
+                if attname == "updated_at":
+                    continue
+                history.append(
+                    ChangeRecord(
+                        organization_id=row.pk
+                        if table.name == "organization"
+                        else owners.of(table.name, row.values),
+                        resource_id=row.pk,
+                        resource_type=model._meta.model_name or table.name,
+                        action=ChangeRecord.Action.UPDATE,
+                        field_name=attname,
+                        previous_value=_as_text(before[attname]),
+                        replacement_value=_as_text(after[attname]),
+                        actor=actor,
+                        actor_label=actor_label,
+                        created_at=now,
+                    )
+                )
+            touch(table, row.pk, row.values)
+            progress.update(1)
+        for fields, objs in by_fields.items():
+            model._default_manager.bulk_update(objs, list(fields), batch_size=500)
+        if len(history) > 20000:
+            ChangeRecord.objects.bulk_create(history, batch_size=1000)
+            history = []
+    ChangeRecord.objects.bulk_create(history, batch_size=1000)
+
+    locations = list(touched_locations)
+    for start in range(0, len(locations), BATCH):
+        touched_services.update(
+            ServiceAtLocation.objects.filter(
+                location_id__in=locations[start : start + BATCH]
+            ).values_list("service_id", flat=True)
+        )
+    organizations = list(touched_organizations)
+    for start in range(0, len(organizations), BATCH):
+        touched_services.update(
+            Service.objects.filter(
+                organization_id__in=organizations[start : start + BATCH]
+            ).values_list("pk", flat=True)
+        )
+    return touched_services
+
+
+def hsds_import(
+    *,
+    path: Path,
+    source: str = "",
+    actor: User | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: bool = False,
+) -> ImportReport:
+    """Import HSDS data from ``path``; all of it or, refusing, nothing.
+
+    ``skip_invalid`` lands the valid records and reports the others;
+    ``dry_run`` checks and counts without writing. Raises ``ImportRefusedError``
+    (carrying the report) when there are problems and ``skip_invalid`` is off.
+    """
+    raw = read_path(path)
+    return hsds_import_raw(
+        raw=raw,
+        source=source or path.name,
+        actor=actor,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        progress=progress,
+    )
+
+
+def hsds_import_raw(
+    *,
+    raw: RawTables,
+    source: str,
+    actor: User | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: bool = False,
+) -> ImportReport:
+    report = ImportReport(source=source, dry_run=dry_run)
+    report.problems.extend(raw.problems)
+    report.ignored = dict(raw.ignored)
+    records = raw.count()
+    bar = tqdm(
+        total=records * 3,
+        disable=not progress or records < PROGRESS_FROM,
+        unit="rec",
+        desc=_("Importing"),
+    )
+    with bar:
+        plan = _convert_all(raw, report, bar)
+        _resolve_references(plan, raw, report)
+        if report.problems and not skip_invalid:
+            raise ImportRefusedError(report)
+        try:
+            with transaction.atomic():
+                import_source = None
+                if not dry_run:
+                    import_source, _created = ImportSource.objects.get_or_create(
+                        name=source[:200]
+                    )
+                    import_source.last_imported_at = timezone.now()
+                    import_source.save(update_fields=["last_imported_at"])
+                else:
+                    import_source = ImportSource.objects.filter(
+                        name=source[:200]
+                    ).first()
+                _diff(plan, report, import_source, bar)
+                if dry_run:
+                    return report
+                touched = _apply(plan, f"import:{source}"[:200], actor, bar)
+                ids = sorted(touched)
+                for start in range(0, len(ids), BATCH):
+                    search_index_refresh(ids[start : start + BATCH])
+                transaction.on_commit(cities_forget)
+        except IntegrityError as error:
+            report.problems.append(Problem(source, "(database)", "", str(error)))
+            raise ImportRefusedError(report) from error
+    return report
