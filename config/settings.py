@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "waypoint.accounts",
     "waypoint.directory",
     "waypoint.api",
+    "waypoint.cases",
     # After Waypoint's apps, so that waypoint/accounts/templates overrides
     # allauth's templates.
     "allauth",

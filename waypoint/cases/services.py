@@ -1,0 +1,827 @@
+"""Every change to case data.
+
+Each service is atomic, keyword-only, takes the acting user, checks that the
+actor may act on the case (views check too: this is the second lock), and
+appends an ``AuditEvent`` whose target is the case and whose details hold ids,
+codes and field names only, never a value about the person.
+
+Changes to a ``Case`` row itself are a compare-and-swap on ``version``
+(``UPDATE … WHERE id = … AND version = v``): ``select_for_update`` does
+nothing on SQLite, and the swap works the same on PostgreSQL. When someone
+else changed the case since it was read, :class:`ConcurrentUpdateError` is
+raised and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from waypoint.accounts.models import CASE_ROLES, MemberOrganization, Role, User
+from waypoint.accounts.selectors import memberships_active
+from waypoint.accounts.services import audit_event_record
+from waypoint.cases.documents import EXTENSIONS, document_read_checked
+from waypoint.cases.models import (
+    AssistanceSession,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    ClaimStatus,
+    CodeCounter,
+    CompensationClaim,
+    Consent,
+    ConsentScope,
+    DataCategory,
+    Document,
+    DuplicateStatus,
+    Identification,
+    Indicator,
+    IndicatorAnswer,
+    NeedsAssessment,
+    Note,
+    Person,
+    PossibleDuplicate,
+    Proceeding,
+    ProtectionNeed,
+    ReflectionDecision,
+    ReflectionPeriod,
+    RightsInformation,
+    RightsItem,
+    RiskAssessment,
+    SpecialMeasure,
+    Stage,
+    Task,
+)
+from waypoint.cases.selectors import cases_visible_to, may_supervise
+from waypoint.directory.models import Organization
+from waypoint.lib.crypto import blind_index
+
+DEFAULT_REFLECTION_DAYS = 30
+
+
+class ConcurrentUpdateError(Exception):
+    """The case changed since it was read; reload it and try again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this case since you opened it. Reload the "
+                "page and try again."
+            )
+        )
+
+
+# --- Checks and audit ---
+
+
+def _case_roles_in(actor: User, organization: MemberOrganization) -> set[str]:
+    return set(
+        memberships_active(actor)
+        .filter(organization=organization, role__in=CASE_ROLES)
+        .values_list("role", flat=True)
+    )
+
+
+def _require_case_access(actor: User, case: Case) -> None:
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied
+
+
+def _require_open(case: Case) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise ValidationError(_("The case is closed: reopen it first."), code="closed")
+
+
+def _audit(
+    actor: User,
+    action: str,
+    case: Case,
+    record: models.Model | None = None,
+    **extra: Any,
+) -> None:
+    details: dict[str, Any] = dict(extra)
+    if record is not None:
+        details["record"] = record._meta.label_lower
+        details["id"] = record.pk
+    audit_event_record(
+        actor=actor,
+        action=action,
+        target=case,
+        organization=case.organization,
+        details=details,
+    )
+
+
+def _choices(values: Iterable[str], allowed: type[models.TextChoices]) -> list[str]:
+    chosen = list(dict.fromkeys(values))
+    unknown = set(chosen) - set(allowed.values)
+    if unknown:
+        raise ValidationError(_("Unknown choice."), code="invalid_choice")
+    return chosen
+
+
+def reflection_period_days(country: str) -> int:
+    """The default length of the recovery and reflection period in ``country``.
+
+    ``WAYPOINT_REFLECTION_PERIOD_DAYS`` maps country codes to days (national
+    law differs: e.g. 90 days in Romania); other countries get 30 days, the
+    minimum of Directive 2004/81/EC.
+    """
+    by_country: dict[str, int] = getattr(
+        settings, "WAYPOINT_REFLECTION_PERIOD_DAYS", {}
+    )
+    return int(by_country.get(country, DEFAULT_REFLECTION_DAYS))
+
+
+# --- The case row: compare-and-swap on version ---
+
+
+def _case_swap(
+    *, actor: User, case: Case, kind: str, data: dict[str, Any], **fields: Any
+) -> Case:
+    """Write ``fields`` if the case is still at ``case.version``; log the event."""
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        **fields, version=F("version") + 1
+    )
+    if updated != 1:
+        raise ConcurrentUpdateError
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version += 1
+    CaseEvent.objects.create(case=case, actor=actor, kind=kind, data=data)
+    _audit(actor, "case.changed", case, fields=sorted(fields), event=kind)
+    return case
+
+
+@transaction.atomic
+def case_stage_set(*, actor: User, case: Case, stage: str) -> Case:
+    _require_case_access(actor, case)
+    _require_open(case)
+    _choices([stage], Stage)
+    return _case_swap(
+        actor=actor, case=case, kind="stage", data={"stage": stage}, stage=stage
+    )
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case, reason: str) -> Case:
+    _require_case_access(actor, case)
+    _require_open(case)
+    from waypoint.cases.models import ClosureReason
+
+    _choices([reason], ClosureReason)
+    return _case_swap(
+        actor=actor,
+        case=case,
+        kind="closed",
+        data={"reason": reason},
+        status=CaseStatus.CLOSED,
+        closed_at=timezone.now(),
+        closure_reason=reason,
+    )
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case: Case) -> Case:
+    _require_case_access(actor, case)
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError(_("The case is already open."), code="open")
+    return _case_swap(
+        actor=actor,
+        case=case,
+        kind="reopened",
+        data={},
+        status=CaseStatus.OPEN,
+        closed_at=None,
+        closure_reason="",
+    )
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case: Case, staff: Sequence[User]) -> Case:
+    """Set who works on the case; supervisors of its organisation only."""
+    if not may_supervise(actor, case):
+        raise PermissionDenied
+    _require_staff(case.organization, staff)
+    _case_swap(
+        actor=actor,
+        case=case,
+        kind="assigned",
+        data={"staff": sorted(user.pk for user in staff)},
+    )
+    case.assigned.set(staff)
+    return case
+
+
+def _require_staff(organization: MemberOrganization, staff: Sequence[User]) -> None:
+    for user in staff:
+        if not _case_roles_in(user, organization):
+            raise ValidationError(
+                _(
+                    "Only caseworkers and supervisors of the organisation can work on "
+                    "its cases."
+                ),
+                code="not_staff",
+            )
+
+
+# --- People and intake ---
+
+
+@dataclass
+class PersonDetails:
+    given_name: str
+    family_name: str = ""
+    birth_date: datetime.date | None = None
+    contact_details: str = ""
+    identity_documents: str = ""
+    nationality: str = ""
+    languages: list[str] = field(default_factory=list)
+    interpreter_needed: bool = False
+    gender: str = "undisclosed"
+    age_band: str = "unknown"
+    disability_needs: str = ""
+
+
+@dataclass
+class CaseDetails:
+    case_type: str
+    stage: str = Stage.IDENTIFICATION
+    country_of_origin: str = ""
+    transit_countries: list[str] = field(default_factory=list)
+    country_of_destination: str = ""
+    cross_border: bool = False
+
+
+def _person_code_next(organization: MemberOrganization) -> str:
+    year = timezone.localdate().year
+    CodeCounter.objects.get_or_create(organization=organization, year=year)
+    # One UPDATE increments and serialises concurrent intakes on the row.
+    CodeCounter.objects.filter(organization=organization, year=year).update(
+        last=F("last") + 1
+    )
+    number = CodeCounter.objects.get(organization=organization, year=year).last
+    prefix = organization.organization.country or "XX"
+    return f"{prefix}-{year}-{number:05d}"
+
+
+def name_index_of(given_name: str, family_name: str) -> str:
+    return blind_index(f"{given_name} {family_name}", purpose="person-name")
+
+
+@transaction.atomic
+def _person_create(
+    *, actor: User, organization: MemberOrganization, details: PersonDetails
+) -> Person:
+    """Record a person; flags (never merges) earlier records with the same name."""
+    if not _case_roles_in(actor, organization):
+        raise PermissionDenied
+    if not details.given_name.strip():
+        raise ValidationError(_("Enter a given name."), code="required")
+    person = Person(
+        organization=organization,
+        code=_person_code_next(organization),
+        given_name=details.given_name.strip(),
+        family_name=details.family_name.strip(),
+        birth_date=details.birth_date,
+        contact_details=details.contact_details,
+        identity_documents=details.identity_documents,
+        nationality=details.nationality,
+        languages=list(details.languages),
+        interpreter_needed=details.interpreter_needed,
+        gender=details.gender,
+        age_band=details.age_band,
+        disability_needs=details.disability_needs,
+        name_index=name_index_of(details.given_name, details.family_name),
+        created_by=actor,
+    )
+    person.full_clean(exclude=["code", "name_index", "created_by", "organization"])
+    person.save()
+    earlier = Person.objects.filter(
+        organization=organization, name_index=person.name_index
+    ).exclude(pk=person.pk)
+    PossibleDuplicate.objects.bulk_create(
+        [PossibleDuplicate(person=person, other=other) for other in earlier]
+    )
+    return person
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    person: Person,
+    details: CaseDetails,
+    staff: Sequence[User] = (),
+) -> Case:
+    """Open a case for ``person``; a caseworker opening it is assigned to it."""
+    organization = person.organization
+    roles = _case_roles_in(actor, organization)
+    if not roles:
+        raise PermissionDenied
+    number = Case.objects.filter(person=person).count() + 1
+    case = Case(
+        organization=organization,
+        person=person,
+        code=f"{person.code}-{number}",
+        case_type=details.case_type,
+        stage=details.stage,
+        country_of_origin=details.country_of_origin,
+        transit_countries=list(details.transit_countries),
+        country_of_destination=details.country_of_destination,
+        cross_border=details.cross_border,
+        created_by=actor,
+    )
+    case.full_clean(exclude=["code", "person", "organization", "created_by"])
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        raise ConcurrentUpdateError from None
+    team = list(staff)
+    if Role.CASEWORKER in roles and actor not in team:
+        team.append(actor)
+    _require_staff(organization, team)
+    case.assigned.set(team)
+    CaseEvent.objects.create(
+        case=case, actor=actor, kind="opened", data={"staff": [u.pk for u in team]}
+    )
+    _audit(actor, "case.opened", case, person=person.pk)
+    return case
+
+
+@transaction.atomic
+def case_intake(
+    *,
+    actor: User,
+    organization: MemberOrganization,
+    person: PersonDetails,
+    case: CaseDetails,
+    staff: Sequence[User] = (),
+) -> Case:
+    """A new person and their first case, together or not at all."""
+    created = _person_create(actor=actor, organization=organization, details=person)
+    opened = case_open(actor=actor, person=created, details=case, staff=staff)
+    duplicates = PossibleDuplicate.objects.filter(person=created).count()
+    _audit(actor, "person.created", opened, created, duplicates_flagged=duplicates)
+    return opened
+
+
+@transaction.atomic
+def duplicate_decide(
+    *, actor: User, duplicate: PossibleDuplicate, same_person: bool
+) -> PossibleDuplicate:
+    """Link the pair as one person, or dismiss the flag; records are never merged."""
+    cases = Case.objects.filter(person_id__in=[duplicate.person_id, duplicate.other_id])
+    visible = cases_visible_to(actor).filter(pk__in=cases)
+    if not visible.exists():
+        raise PermissionDenied
+    if duplicate.status != DuplicateStatus.FLAGGED:
+        raise ValidationError(_("This pair was already decided."), code="decided")
+    duplicate.status = (
+        DuplicateStatus.LINKED if same_person else DuplicateStatus.DISMISSED
+    )
+    duplicate.decided_at = timezone.now()
+    duplicate.decided_by = actor
+    duplicate.save(update_fields=["status", "decided_at", "decided_by"])
+    _audit(
+        actor,
+        "person.duplicate_decided",
+        visible.first() or cases[0],
+        duplicate,
+        status=duplicate.status,
+    )
+    return duplicate
+
+
+# --- Identification and assessments ---
+
+
+@transaction.atomic
+def identification_record(
+    *,
+    actor: User,
+    case: Case,
+    status: str,
+    decided_on: datetime.date,
+    indicator_codes: Iterable[str],
+    authority: Organization | None = None,
+    notes: str = "",
+) -> Identification:
+    _require_case_access(actor, case)
+    _require_open(case)
+    codes = list(dict.fromkeys(indicator_codes))
+    indicators = list(Indicator.objects.filter(code__in=codes, is_active=True))
+    if len(indicators) != len(codes):
+        raise ValidationError(_("Unknown indicator."), code="invalid_indicator")
+    identification = Identification(
+        case=case,
+        status=status,
+        decided_on=decided_on,
+        authority=authority,
+        notes=notes,
+        recorded_by=actor,
+    )
+    identification.full_clean(exclude=["case", "recorded_by", "authority"])
+    identification.save()
+    IndicatorAnswer.objects.bulk_create(
+        [
+            IndicatorAnswer(identification=identification, indicator=i)
+            for i in indicators
+        ]
+    )
+    _audit(
+        actor,
+        "case.identification_recorded",
+        case,
+        identification,
+        indicators=len(indicators),
+    )
+    return identification
+
+
+@transaction.atomic
+def needs_assessment_record(
+    *,
+    actor: User,
+    case: Case,
+    assessed_on: datetime.date,
+    protection_needs: Iterable[str],
+    special_measures: Iterable[str],
+    notes: str = "",
+) -> NeedsAssessment:
+    """A new assessment (a revision never edits the earlier one)."""
+    _require_case_access(actor, case)
+    _require_open(case)
+    assessment = NeedsAssessment.objects.create(
+        case=case,
+        assessed_on=assessed_on,
+        protection_needs=_choices(protection_needs, ProtectionNeed),
+        special_measures=_choices(special_measures, SpecialMeasure),
+        notes=notes,
+        recorded_by=actor,
+    )
+    _audit(actor, "case.needs_assessed", case, assessment)
+    return assessment
+
+
+@transaction.atomic
+def rights_information_record(
+    *,
+    actor: User,
+    case: Case,
+    given_on: datetime.date,
+    items: Iterable[str],
+    language: str,
+    interpreter: str = "",
+) -> RightsInformation:
+    _require_case_access(actor, case)
+    record = RightsInformation.objects.create(
+        case=case,
+        given_on=given_on,
+        items=_choices(items, RightsItem),
+        language=language,
+        interpreter=interpreter,
+        recorded_by=actor,
+    )
+    _audit(actor, "case.rights_informed", case, record)
+    return record
+
+
+@transaction.atomic
+def risk_assessment_record(
+    *,
+    actor: User,
+    case: Case,
+    assessed_on: datetime.date,
+    level: str,
+    safety_plan: str = "",
+) -> RiskAssessment:
+    """A new risk assessment; the case's risk level follows it."""
+    _require_case_access(actor, case)
+    _require_open(case)
+    assessment = RiskAssessment(
+        case=case,
+        assessed_on=assessed_on,
+        level=level,
+        safety_plan=safety_plan,
+        recorded_by=actor,
+    )
+    assessment.full_clean(exclude=["case", "recorded_by"])
+    assessment.save()
+    _audit(actor, "case.risk_assessed", case, assessment)
+    if case.risk_level != level:
+        _case_swap(
+            actor=actor, case=case, kind="risk", data={"level": level}, risk_level=level
+        )
+    return assessment
+
+
+@transaction.atomic
+def reflection_period_start(
+    *,
+    actor: User,
+    case: Case,
+    starts_on: datetime.date,
+    country: str = "",
+    days: int | None = None,
+) -> ReflectionPeriod:
+    """Start the period; its end defaults to the length set for the country."""
+    _require_case_access(actor, case)
+    _require_open(case)
+    country = country or case.organization.organization.country
+    if not country:
+        raise ValidationError(_("Choose the country."), code="required")
+    length = days if days is not None else reflection_period_days(country)
+    if length < 1:
+        raise ValidationError(_("The period lasts at least one day."), code="length")
+    period = ReflectionPeriod.objects.create(
+        case=case,
+        country=country,
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=length),
+        recorded_by=actor,
+    )
+    _audit(actor, "case.reflection_started", case, period, days=length)
+    return period
+
+
+@transaction.atomic
+def reflection_period_decide(
+    *, actor: User, period: ReflectionPeriod, decision: str, decided_on: datetime.date
+) -> ReflectionPeriod:
+    case = period.case
+    _require_case_access(actor, case)
+    _choices([decision], ReflectionDecision)
+    if decision == ReflectionDecision.PENDING:
+        raise ValidationError(_("Choose a decision."), code="required")
+    ReflectionPeriod.objects.filter(pk=period.pk).update(
+        decision=decision, decided_on=decided_on
+    )
+    period.decision, period.decided_on = decision, decided_on
+    _audit(actor, "case.reflection_decided", case, period, decision=decision)
+    return period
+
+
+# --- Assistance, proceedings, compensation ---
+
+
+@transaction.atomic
+def session_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    held_on: datetime.date,
+    duration_minutes: int,
+    staff: User | None = None,
+    notes: str = "",
+) -> AssistanceSession:
+    _require_case_access(actor, case)
+    _require_open(case)
+    staff = staff or actor
+    _require_staff(case.organization, [staff])
+    session = AssistanceSession(
+        case=case,
+        kind=kind,
+        held_on=held_on,
+        duration_minutes=duration_minutes,
+        staff=staff,
+        notes=notes,
+        recorded_by=actor,
+    )
+    session.full_clean(exclude=["case", "staff", "recorded_by"])
+    if duration_minutes < 1:
+        raise ValidationError(_("Enter the duration in minutes."), code="duration")
+    session.save()
+    _audit(actor, "case.session_recorded", case, session)
+    return session
+
+
+@transaction.atomic
+def proceeding_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    authority: Organization,
+    stage: str,
+    person_role: str,
+    started_on: datetime.date,
+    case_number: str = "",
+) -> Proceeding:
+    _require_case_access(actor, case)
+    proceeding = Proceeding(
+        case=case,
+        kind=kind,
+        authority=authority,
+        stage=stage,
+        person_role=person_role,
+        started_on=started_on,
+        case_number=case_number,
+        recorded_by=actor,
+    )
+    proceeding.full_clean(exclude=["case", "authority", "recorded_by"])
+    proceeding.save()
+    _audit(actor, "case.proceeding_recorded", case, proceeding)
+    return proceeding
+
+
+@transaction.atomic
+def compensation_claim_record(
+    *,
+    actor: User,
+    case: Case,
+    deciding_authority: Organization,
+    crime_country: str,
+    status: str = ClaimStatus.PREPARING,
+    assisting_authority: Organization | None = None,
+    filed_on: datetime.date | None = None,
+    decided_on: datetime.date | None = None,
+    currency: str = "EUR",
+    amount_claimed: Decimal | None = None,
+    amount_awarded: Decimal | None = None,
+) -> CompensationClaim:
+    _require_case_access(actor, case)
+    claim = CompensationClaim(
+        case=case,
+        assisting_authority=assisting_authority,
+        deciding_authority=deciding_authority,
+        crime_country=crime_country,
+        status=status,
+        filed_on=filed_on,
+        decided_on=decided_on,
+        currency=currency,
+        amount_claimed=amount_claimed,
+        amount_awarded=amount_awarded,
+        recorded_by=actor,
+    )
+    claim.full_clean(
+        exclude=["case", "assisting_authority", "deciding_authority", "recorded_by"]
+    )
+    claim.save()
+    _audit(actor, "case.compensation_recorded", case, claim)
+    return claim
+
+
+# --- Consent (append-only) ---
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    case: Case,
+    scope: str,
+    method: str,
+    given_on: datetime.date,
+    data_categories: Iterable[str] = (),
+    recipient: Organization | None = None,
+    replaces: Consent | None = None,
+    granted: bool = True,
+) -> Consent:
+    """A new consent record; with ``replaces`` it changes or withdraws an earlier
+    one, which stays as it was (the database refuses any UPDATE of a consent)."""
+    _require_case_access(actor, case)
+    _choices([scope], ConsentScope)
+    if scope == ConsentScope.SHARING and recipient is None:
+        raise ValidationError(
+            _("Name the organisation the data may be shared with."), code="recipient"
+        )
+    if replaces is not None:
+        if replaces.case_id != case.pk:
+            raise PermissionDenied
+        if Consent.objects.filter(replaces=replaces).exists():
+            raise ValidationError(
+                _("This consent was already changed or withdrawn."), code="replaced"
+            )
+    consent = Consent(
+        person=case.person,
+        case=case,
+        scope=scope,
+        recipient=recipient,
+        data_categories=_choices(data_categories, DataCategory),
+        granted=granted,
+        method=method,
+        given_on=given_on,
+        replaces=replaces,
+        recorded_by=actor,
+    )
+    consent.full_clean(
+        exclude=["person", "case", "recipient", "replaces", "recorded_by"]
+    )
+    consent.save()
+    _audit(
+        actor,
+        "case.consent_recorded" if granted else "case.consent_withdrawn",
+        case,
+        consent,
+        scope=scope,
+        replaces=replaces.pk if replaces else None,
+    )
+    return consent
+
+
+def consent_withdraw(
+    *, actor: User, consent: Consent, method: str, withdrawn_on: datetime.date
+) -> Consent:
+    """Withdraw a consent: a new row that replaces it with ``granted=False``."""
+    return consent_record(
+        actor=actor,
+        case=consent.case,
+        scope=consent.scope,
+        method=method,
+        given_on=withdrawn_on,
+        data_categories=consent.data_categories,
+        recipient=consent.recipient,
+        replaces=consent,
+        granted=False,
+    )
+
+
+# --- Documents, notes, tasks ---
+
+
+@transaction.atomic
+def document_add(
+    *, actor: User, case: Case, kind: str, title: str, upload: UploadedFile[bytes]
+) -> Document:
+    """Store a file encrypted; only PDF, JPEG, PNG and DOCX of at most 10 MB."""
+    _require_case_access(actor, case)
+    data, content_type = document_read_checked(upload)
+    document = Document(
+        case=case,
+        kind=kind,
+        title=title.strip() or _("Untitled"),
+        content_type=content_type,
+        size=len(data),
+        uploaded_by=actor,
+    )
+    document.full_clean(exclude=["case", "file", "uploaded_by"])
+    document.file.save(
+        f"document{EXTENSIONS[content_type]}", ContentFile(data), save=False
+    )
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    _audit(actor, "case.document_added", case, document, size=len(data))
+    return document
+
+
+@transaction.atomic
+def note_add(*, actor: User, case: Case, text: str) -> Note:
+    _require_case_access(actor, case)
+    if not text.strip():
+        raise ValidationError(_("Write the note."), code="required")
+    note = Note.objects.create(case=case, text=text, author=actor)
+    _audit(actor, "case.note_added", case, note)
+    return note
+
+
+@transaction.atomic
+def task_create(
+    *, actor: User, case: Case, title: str, due_on: datetime.date, assignee: User
+) -> Task:
+    _require_case_access(actor, case)
+    _require_staff(case.organization, [assignee])
+    if not title.strip():
+        raise ValidationError(_("Describe the task."), code="required")
+    task = Task.objects.create(
+        case=case, title=title, due_on=due_on, assignee=assignee, created_by=actor
+    )
+    _audit(actor, "case.task_created", case, task, assignee=assignee.pk)
+    return task
+
+
+@transaction.atomic
+def task_done(*, actor: User, task: Task) -> Task:
+    _require_case_access(actor, task.case)
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        _audit(actor, "case.task_done", task.case, task)
+    return task
+
+
+@transaction.atomic
+def document_read(*, actor: User, document: Document) -> bytes:
+    """The decrypted content; the read is audited like a read of the case."""
+    _require_case_access(actor, document.case)
+    with document.file.open("rb") as handle:
+        data: bytes = handle.read()
+    _audit(actor, "case.document_read", document.case, document)
+    return data
