@@ -58,7 +58,9 @@ from waypoint.directory.views import hsds as hsds_views  # noqa: E402
 urlpatterns += [
     path("manage/hsds/", hsds_views.hsds_import_upload, name="hsds_import"),
     path(
-        "manage/hsds/confirm/", hsds_views.hsds_import_confirm, name="hsds_import_confirm"
+        "manage/hsds/confirm/",
+        hsds_views.hsds_import_confirm,
+        name="hsds_import_confirm",
     ),
     path("manage/hsds/export/", hsds_views.hsds_export_download, name="hsds_export"),
 ]

@@ -98,7 +98,6 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(
-        f"{v['id']}: {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        f"{v['id']}: {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
         for v in violations
     )

@@ -125,6 +125,8 @@ def test_keys_can_be_given_as_one_comma_separated_string(
         ([KEY_A], "short", "at least 32 characters"),
         ([KEY_A], KEY_A, "must differ from every field key"),
     ],
+    # Stable ids: the keys are random, and parallel workers must collect alike.
+    ids=["none", "malformed", "duplicate", "no-index-key", "short", "reused"],
 )
 def test_missing_or_bad_keys_fail_closed_at_first_use(
     settings: SettingsWrapper, field_keys: list[str], index_key: str, message: str

@@ -29,7 +29,9 @@ def test_numbers_and_lists(monkeypatch: pytest.MonkeyPatch) -> None:
         env_int("N", 1)
 
 
-def test_secrets_come_from_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_secrets_come_from_a_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """NAME_FILE lets a secret stay out of the process environment."""
     secret = tmp_path / "key"
     secret.write_text("s3cr3t\n", encoding="utf-8")

@@ -29,7 +29,7 @@ def test_a_plain_latin_spelling_matches_the_native_one(typed: str, stored: str) 
 
 
 def test_it_keeps_the_bulgarian_short_i() -> None:
-    """"й" is its own letter (y), not "и" with a mark to strip."""
+    """ "й" is its own letter (y), not "и" with a mark to strip."""
     assert fold("Райна") == "rayna"
 
 

@@ -55,7 +55,7 @@ def test_the_catalogues_hold_every_string_in_the_code(tmp_path: Path) -> None:
         else:
             shutil.copy(source, work / name)
     (work / "locale").mkdir()
-    result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "de", "--no-location"],
         cwd=work,
         capture_output=True,

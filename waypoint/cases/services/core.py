@@ -1,35 +1,21 @@
-"""Every change to case data.
-
-Each service is atomic, keyword-only, takes the acting user, checks that the
-actor may act on the case (views check too: this is the second lock), and
-appends an ``AuditEvent`` whose target is the case and whose details hold ids,
-codes and field names only, never a value about the person.
-
-Changes to a ``Case`` row itself are a compare-and-swap on ``version``
-(``UPDATE … WHERE id = … AND version = v``): ``select_for_update`` does
-nothing on SQLite, and the swap works the same on PostgreSQL. When someone
-else changed the case since it was read, :class:`ConcurrentUpdateError` is
-raised and nothing is written.
-"""
+"""Shared checks, the case row's compare-and-swap, and the records of a case."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from waypoint.accounts.models import CASE_ROLES, MemberOrganization, Role, User
+from waypoint.accounts.models import CASE_ROLES, MemberOrganization, User
 from waypoint.accounts.selectors import memberships_active
 from waypoint.accounts.services import audit_event_record
 from waypoint.cases.documents import EXTENSIONS, document_read_checked
@@ -38,22 +24,15 @@ from waypoint.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    ClaimStatus,
-    CodeCounter,
-    CompensationClaim,
     Consent,
     ConsentScope,
     DataCategory,
     Document,
-    DuplicateStatus,
     Identification,
     Indicator,
     IndicatorAnswer,
     NeedsAssessment,
     Note,
-    Person,
-    PossibleDuplicate,
-    Proceeding,
     ProtectionNeed,
     ReflectionDecision,
     ReflectionPeriod,
@@ -66,7 +45,6 @@ from waypoint.cases.models import (
 )
 from waypoint.cases.selectors import cases_visible_to, may_supervise
 from waypoint.directory.models import Organization
-from waypoint.lib.crypto import blind_index
 
 DEFAULT_REFLECTION_DAYS = 30
 
@@ -235,175 +213,6 @@ def _require_staff(organization: MemberOrganization, staff: Sequence[User]) -> N
                 ),
                 code="not_staff",
             )
-
-
-# --- People and intake ---
-
-
-@dataclass
-class PersonDetails:
-    given_name: str
-    family_name: str = ""
-    birth_date: datetime.date | None = None
-    contact_details: str = ""
-    identity_documents: str = ""
-    nationality: str = ""
-    languages: list[str] = field(default_factory=list)
-    interpreter_needed: bool = False
-    gender: str = "undisclosed"
-    age_band: str = "unknown"
-    disability_needs: str = ""
-
-
-@dataclass
-class CaseDetails:
-    case_type: str
-    stage: str = Stage.IDENTIFICATION
-    country_of_origin: str = ""
-    transit_countries: list[str] = field(default_factory=list)
-    country_of_destination: str = ""
-    cross_border: bool = False
-
-
-def _person_code_next(organization: MemberOrganization) -> str:
-    year = timezone.localdate().year
-    CodeCounter.objects.get_or_create(organization=organization, year=year)
-    # One UPDATE increments and serialises concurrent intakes on the row.
-    CodeCounter.objects.filter(organization=organization, year=year).update(
-        last=F("last") + 1
-    )
-    number = CodeCounter.objects.get(organization=organization, year=year).last
-    prefix = organization.organization.country or "XX"
-    return f"{prefix}-{year}-{number:05d}"
-
-
-def name_index_of(given_name: str, family_name: str) -> str:
-    return blind_index(f"{given_name} {family_name}", purpose="person-name")
-
-
-@transaction.atomic
-def _person_create(
-    *, actor: User, organization: MemberOrganization, details: PersonDetails
-) -> Person:
-    """Record a person; flags (never merges) earlier records with the same name."""
-    if not _case_roles_in(actor, organization):
-        raise PermissionDenied
-    if not details.given_name.strip():
-        raise ValidationError(_("Enter a given name."), code="required")
-    person = Person(
-        organization=organization,
-        code=_person_code_next(organization),
-        given_name=details.given_name.strip(),
-        family_name=details.family_name.strip(),
-        birth_date=details.birth_date,
-        contact_details=details.contact_details,
-        identity_documents=details.identity_documents,
-        nationality=details.nationality,
-        languages=list(details.languages),
-        interpreter_needed=details.interpreter_needed,
-        gender=details.gender,
-        age_band=details.age_band,
-        disability_needs=details.disability_needs,
-        name_index=name_index_of(details.given_name, details.family_name),
-        created_by=actor,
-    )
-    person.full_clean(exclude=["code", "name_index", "created_by", "organization"])
-    person.save()
-    earlier = Person.objects.filter(
-        organization=organization, name_index=person.name_index
-    ).exclude(pk=person.pk)
-    PossibleDuplicate.objects.bulk_create(
-        [PossibleDuplicate(person=person, other=other) for other in earlier]
-    )
-    return person
-
-
-@transaction.atomic
-def case_open(
-    *,
-    actor: User,
-    person: Person,
-    details: CaseDetails,
-    staff: Sequence[User] = (),
-) -> Case:
-    """Open a case for ``person``; a caseworker opening it is assigned to it."""
-    organization = person.organization
-    roles = _case_roles_in(actor, organization)
-    if not roles:
-        raise PermissionDenied
-    number = Case.objects.filter(person=person).count() + 1
-    case = Case(
-        organization=organization,
-        person=person,
-        code=f"{person.code}-{number}",
-        case_type=details.case_type,
-        stage=details.stage,
-        country_of_origin=details.country_of_origin,
-        transit_countries=list(details.transit_countries),
-        country_of_destination=details.country_of_destination,
-        cross_border=details.cross_border,
-        created_by=actor,
-    )
-    case.full_clean(exclude=["code", "person", "organization", "created_by"])
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        raise ConcurrentUpdateError from None
-    team = list(staff)
-    if Role.CASEWORKER in roles and actor not in team:
-        team.append(actor)
-    _require_staff(organization, team)
-    case.assigned.set(team)
-    CaseEvent.objects.create(
-        case=case, actor=actor, kind="opened", data={"staff": [u.pk for u in team]}
-    )
-    _audit(actor, "case.opened", case, person=person.pk)
-    return case
-
-
-@transaction.atomic
-def case_intake(
-    *,
-    actor: User,
-    organization: MemberOrganization,
-    person: PersonDetails,
-    case: CaseDetails,
-    staff: Sequence[User] = (),
-) -> Case:
-    """A new person and their first case, together or not at all."""
-    created = _person_create(actor=actor, organization=organization, details=person)
-    opened = case_open(actor=actor, person=created, details=case, staff=staff)
-    duplicates = PossibleDuplicate.objects.filter(person=created).count()
-    _audit(actor, "person.created", opened, created, duplicates_flagged=duplicates)
-    return opened
-
-
-@transaction.atomic
-def duplicate_decide(
-    *, actor: User, duplicate: PossibleDuplicate, same_person: bool
-) -> PossibleDuplicate:
-    """Link the pair as one person, or dismiss the flag; records are never merged."""
-    cases = Case.objects.filter(person_id__in=[duplicate.person_id, duplicate.other_id])
-    visible = cases_visible_to(actor).filter(pk__in=cases)
-    if not visible.exists():
-        raise PermissionDenied
-    if duplicate.status != DuplicateStatus.FLAGGED:
-        raise ValidationError(_("This pair was already decided."), code="decided")
-    duplicate.status = (
-        DuplicateStatus.LINKED if same_person else DuplicateStatus.DISMISSED
-    )
-    duplicate.decided_at = timezone.now()
-    duplicate.decided_by = actor
-    duplicate.save(update_fields=["status", "decided_at", "decided_by"])
-    _audit(
-        actor,
-        "person.duplicate_decided",
-        visible.first() or cases[0],
-        duplicate,
-        status=duplicate.status,
-    )
-    return duplicate
 
 
 # --- Identification and assessments ---
@@ -608,72 +417,6 @@ def session_record(
     session.save()
     _audit(actor, "case.session_recorded", case, session)
     return session
-
-
-@transaction.atomic
-def proceeding_record(
-    *,
-    actor: User,
-    case: Case,
-    kind: str,
-    authority: Organization,
-    stage: str,
-    person_role: str,
-    started_on: datetime.date,
-    case_number: str = "",
-) -> Proceeding:
-    _require_case_access(actor, case)
-    proceeding = Proceeding(
-        case=case,
-        kind=kind,
-        authority=authority,
-        stage=stage,
-        person_role=person_role,
-        started_on=started_on,
-        case_number=case_number,
-        recorded_by=actor,
-    )
-    proceeding.full_clean(exclude=["case", "authority", "recorded_by"])
-    proceeding.save()
-    _audit(actor, "case.proceeding_recorded", case, proceeding)
-    return proceeding
-
-
-@transaction.atomic
-def compensation_claim_record(
-    *,
-    actor: User,
-    case: Case,
-    deciding_authority: Organization,
-    crime_country: str,
-    status: str = ClaimStatus.PREPARING,
-    assisting_authority: Organization | None = None,
-    filed_on: datetime.date | None = None,
-    decided_on: datetime.date | None = None,
-    currency: str = "EUR",
-    amount_claimed: Decimal | None = None,
-    amount_awarded: Decimal | None = None,
-) -> CompensationClaim:
-    _require_case_access(actor, case)
-    claim = CompensationClaim(
-        case=case,
-        assisting_authority=assisting_authority,
-        deciding_authority=deciding_authority,
-        crime_country=crime_country,
-        status=status,
-        filed_on=filed_on,
-        decided_on=decided_on,
-        currency=currency,
-        amount_claimed=amount_claimed,
-        amount_awarded=amount_awarded,
-        recorded_by=actor,
-    )
-    claim.full_clean(
-        exclude=["case", "assisting_authority", "deciding_authority", "recorded_by"]
-    )
-    claim.save()
-    _audit(actor, "case.compensation_recorded", case, claim)
-    return claim
 
 
 # --- Consent (append-only) ---
