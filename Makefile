@@ -20,6 +20,7 @@ run: setup
 setup: install $(KEYS) messages static
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
 	$(LOCAL_ENV) $(PY) manage.py load_demo
+	$(LOCAL_ENV) $(PY) manage.py load_activities_demo
 	$(LOCAL_ENV) $(PY) manage.py ensure_admin
 
 install: $(VENV)/.installed

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "waypoint.directory",
     "waypoint.api",
     "waypoint.cases",
+    "waypoint.activities",
     # After Waypoint's apps, so that waypoint/accounts/templates overrides
     # allauth's templates.
     "allauth",
@@ -341,6 +342,30 @@ SEARCH_PAGE_SIZE = env_int("WAYPOINT_SEARCH_PAGE_SIZE", 20)
 # Public API: requests per client and window (0 turns the limit off).
 WAYPOINT_API_RATE_LIMIT = env_int("WAYPOINT_API_RATE_LIMIT", 600)
 WAYPOINT_API_RATE_PERIOD = env_int("WAYPOINT_API_RATE_PERIOD", 60)
+
+
+def _reflection_period_days() -> dict[str, int]:
+    """Days of the recovery and reflection period by country code, from JSON
+    such as ``{"RO": 90}``; other countries get the 30 days of the directive."""
+    import json
+
+    raw = env_str("WAYPOINT_REFLECTION_PERIOD_DAYS", "{}") or "{}"
+    try:
+        parsed = json.loads(raw)
+        days = {str(k).upper(): int(v) for k, v in parsed.items()}
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ImproperlyConfigured(
+            'WAYPOINT_REFLECTION_PERIOD_DAYS must be JSON like {"RO": 90}'
+        ) from exc
+    if any(len(code) != 2 or value < 1 for code, value in days.items()):
+        raise ImproperlyConfigured(
+            "WAYPOINT_REFLECTION_PERIOD_DAYS maps two-letter country codes to "
+            "a number of days of at least 1"
+        )
+    return days
+
+
+WAYPOINT_REFLECTION_PERIOD_DAYS = _reflection_period_days()
 
 # --- Cache --------------------------------------------------------------------
 # One process keeps its own cache; several workers share rate-limit windows

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", include("waypoint.directory.urls")),
     path("accounts/", include("waypoint.accounts.urls")),
     path("cases/", include("waypoint.cases.urls")),
+    path("activities/", include("waypoint.activities.urls")),
     # django-allauth's own pages: second factor, password change and reset,
     # re-authentication (sign-up is closed: staff are invited).
     path("accounts/", include("allauth.urls")),

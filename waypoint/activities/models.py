@@ -1,0 +1,600 @@
+"""What the organisations do besides casework, and the annual report about it.
+
+Projects and their partners, events with aggregate participant counts,
+publications, awareness campaigns, the partner network and an organisation's
+departments. Organisations are the directory's: a project's coordinator or an
+event's organiser is a listing there, not a second copy.
+
+Readable texts use the directory's ``Translatable`` mixin: the record's own
+fields hold the text in its ``language`` and ``translations`` holds the others.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from waypoint.directory.models import Organization, Translatable
+from waypoint.lib.countries import COUNTRY_CHOICES
+
+
+def _new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date the source actually gives."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+class FundingProgramme(models.TextChoices):
+    JUSTICE = "justice", _("Justice Programme of the European Union")
+    ISF_POLICE = "isf-police", _("Internal Security Fund Police of the European Union")
+    REC = "rec", _("Rights, Equality and Citizenship Programme of the European Union")
+    OTHER = "other", _("Other funding")
+
+
+class PartnerRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("coordinator")
+    PARTNER = "partner", _("partner")
+    ASSOCIATE = "associate", _("associate partner")
+
+
+class EventType(models.TextChoices):
+    SEMINAR = "seminar", _("Seminar")
+    CONFERENCE = "conference", _("Conference")
+    LOCAL_CONFERENCE = "local-conference", _("Local conference")
+    FINAL_CONFERENCE = "final-conference", _("Final conference")
+    WORKSHOP = "workshop", _("Workshop")
+    TRAINING = "training", _("Training")
+    EXPERTS_MEETING = "experts-meeting", _("Experts meeting")
+    WORKING_GROUP = "working-group", _("Working group")
+    CASE_CONFERENCE = "case-conference", _("Case conference")
+    EXCHANGE_SEMINAR = "exchange-seminar", _("Exchange seminar")
+    NETWORK_MEETING = "network-meeting", _("Network meeting")
+
+
+class ParticipantProfession(models.TextChoices):
+    LAWYER = "lawyer", _("lawyers")
+    PROSECUTOR = "prosecutor", _("prosecutors")
+    JUDGE = "judge", _("judges")
+    POLICE_OFFICER = "police-officer", _("police officers")
+    SOCIAL_WORKER = "social-worker", _("social workers")
+    PSYCHOLOGIST = "psychologist", _("psychologists")
+    LEGAL_POLICY_OFFICER = "legal-policy-officer", _("legal and policy officers")
+    CONSULTANT = "consultant", _("migration and human rights consultants")
+    LEGAL_EXPERT = "legal-expert", _("legal experts")
+
+
+class PublicationType(models.TextChoices):
+    STUDY = "study", _("Study")
+    GUIDE = "guide", _("Guide")
+    TOOLKIT = "toolkit", _("Toolkit")
+    HANDBOOK = "handbook", _("Handbook")
+    REPORT = "report", _("Report")
+    NEWSLETTER = "newsletter", _("Newsletter")
+
+
+class PartnershipKind(models.TextChoices):
+    INTERNATIONAL = "international", _("International partner")
+    NATIONAL = "national", _("National partner")
+    NETWORK = "network", _("Network membership")
+    PROTOCOL = "protocol", _("Collaboration protocol")
+
+
+class StaffRole(models.TextChoices):
+    LAWYER = "lawyer", _("lawyers")
+    PSYCHOLOGIST = "psychologist", _("psychologists")
+    SOCIAL_WORKER = "social-worker", _("social workers")
+    MEDICAL_MEDIATOR = "medical-mediator", _("medical mediators")
+    CULTURAL_MEDIATOR = "cultural-mediator", _("cultural mediators")
+    TRAINER = "trainer", _("trainers")
+    RESEARCHER = "researcher", _("researchers")
+    FINANCIAL_MANAGER = "financial-manager", _("financial managers")
+
+
+def _country_list_validate(value: object) -> None:
+    codes = {code for code, _name in COUNTRY_CHOICES}
+    if not isinstance(value, list) or not all(
+        isinstance(code, str) and code in codes for code in value
+    ):
+        raise ValidationError(_("Give a list of known country codes."))
+
+
+def _language_list_validate(value: object) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(code, str) and 2 <= len(code) <= 8 for code in value
+    ):
+        raise ValidationError(_("Give a list of language codes."))
+
+
+def _text_list_validate(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise ValidationError(_("Give a list of texts."))
+
+
+class Project(Translatable):
+    TRANSLATED_FIELDS = ("title", "objectives", "outputs")
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    funding_programme = models.CharField(
+        _("funding programme"), max_length=20, choices=FundingProgramme.choices
+    )
+    grant_reference = models.CharField(_("grant reference"), max_length=100, blank=True)
+    coordinator = models.ForeignKey(
+        Organization,
+        verbose_name=_("coordinator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_projects",
+        help_text=_("Empty when the source does not name the coordinator."),
+    )
+    partners = models.ManyToManyField(
+        Organization,
+        verbose_name=_("partners"),
+        through="ProjectPartner",
+        related_name="projects",
+    )
+    countries = models.JSONField(
+        _("countries"), default=list, blank=True, validators=[_country_list_validate]
+    )
+    start_date = models.DateField(_("start"))
+    start_precision = models.CharField(
+        _("precision of the start"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.MONTH,
+    )
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("precision of the end"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.MONTH,
+    )
+    website = models.URLField(_("website"), blank=True, max_length=500)
+    objectives = models.TextField(_("objectives"), blank=True)
+    outputs = models.TextField(_("outputs"), blank=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["start_date", "title"]
+
+    def __str__(self) -> str:
+        return self.acronym or self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:project", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end comes before the start.")})
+
+    def runs_in(self, year: int) -> bool:
+        end = self.end_date or date.max
+        return self.start_date.year <= year <= end.year
+
+
+class ProjectPartner(models.Model):
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="project_memberships",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("project partner")
+        verbose_name_plural = _("project partners")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organization"], name="activities_partner_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.organization_id} ({self.role})"
+
+
+class Event(Translatable):
+    TRANSLATED_FIELDS = ("title", "topics", "description", "speakers", "context")
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Empty for events of others that the organisation took part in."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, choices=COUNTRY_CHOICES, blank=True
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    organiser = models.ForeignKey(
+        Organization,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organised_events",
+    )
+    participating_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("organisations taking part"),
+        blank=True,
+        related_name="attended_events",
+        help_text=_("For events of others: whose activity report it belongs in."),
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[_language_list_validate]
+    )
+    topics = models.TextField(_("topics"), blank=True)
+    speakers = models.TextField(_("trainers and speakers"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    context = models.TextField(
+        _("context"),
+        blank=True,
+        help_text=_("The project or network of others that the event belonged to."),
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start_date", "title"]
+        indexes = [models.Index(fields=["start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_date.isoformat()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:event", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end comes before the start.")})
+
+    @property
+    def last_day(self) -> date:
+        return self.end_date or self.start_date
+
+    # The helpers below read ``participant_counts`` through ``.all()`` so that
+    # a prefetched list answers them without a query per event.
+    def _counts(self, dimension: str) -> list[ParticipantCount]:
+        return [c for c in self.participant_counts.all() if c.dimension == dimension]
+
+    @property
+    def participants_total(self) -> int | None:
+        totals = self._counts(ParticipantCount.Dimension.TOTAL)
+        return totals[0].count if totals else None
+
+    @property
+    def participant_professions(self) -> list[ParticipantCount]:
+        return self._counts(ParticipantCount.Dimension.PROFESSION)
+
+    @property
+    def participant_countries(self) -> list[ParticipantCount]:
+        return self._counts(ParticipantCount.Dimension.COUNTRY)
+
+    @property
+    def participant_institutions(self) -> list[ParticipantCount]:
+        return self._counts(ParticipantCount.Dimension.INSTITUTION)
+
+
+class ParticipantCount(models.Model):
+    """Aggregate attendance of an event, where no registrations were kept.
+
+    One row holds the total; others name a profession, a country or a kind of
+    institution that was present. ``count`` is empty when the source says who
+    came but not how many.
+    """
+
+    class Dimension(models.TextChoices):
+        TOTAL = "total", _("total")
+        PROFESSION = "profession", _("profession")
+        COUNTRY = "country", _("country")
+        INSTITUTION = "institution", _("institution")
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="participant_counts",
+    )
+    dimension = models.CharField(
+        _("counted by"), max_length=12, choices=Dimension.choices
+    )
+    code = models.CharField(
+        _("profession, country or institution"), max_length=200, blank=True
+    )
+    count = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("participant count")
+        verbose_name_plural = _("participant counts")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "dimension", "code"], name="activities_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.code}={self.count}"
+
+    def clean(self) -> None:
+        if self.dimension == self.Dimension.TOTAL and (self.code or self.count is None):
+            raise ValidationError(_("A total has a count and no code."))
+        if self.dimension == self.Dimension.PROFESSION and (
+            self.code not in ParticipantProfession.values
+        ):
+            raise ValidationError({"code": _("Choose a known profession.")})
+        if self.dimension == self.Dimension.COUNTRY:
+            _country_list_validate([self.code])
+
+    @property
+    def label(self) -> str:
+        if self.dimension == self.Dimension.PROFESSION:
+            return str(ParticipantProfession(self.code).label)
+        return self.code
+
+
+class Publication(Translatable):
+    TRANSLATED_FIELDS = ("title", "subtitle", "audience", "summary")
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    type = models.CharField(_("type"), max_length=12, choices=PublicationType.choices)
+    title = models.CharField(_("title"), max_length=400)
+    subtitle = models.CharField(_("subtitle"), max_length=400, blank=True)
+    published = models.DateField(_("published"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("precision of the date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.MONTH,
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[_language_list_validate]
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+    )
+    audience = models.TextField(_("audience"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-published", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Campaign(Translatable):
+    TRANSLATED_FIELDS = ("title", "description", "channel")
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+    )
+    channel = models.CharField(_("channel"), max_length=200)
+    countries = models.JSONField(
+        _("countries"), default=list, blank=True, validators=[_country_list_validate]
+    )
+    messages = models.JSONField(
+        _("messages"), default=list, blank=True, validators=[_text_list_validate]
+    )
+    start_date = models.DateField(_("start"))
+    start_precision = models.CharField(
+        _("precision of the start"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.MONTH,
+    )
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("precision of the end"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.MONTH,
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("awareness campaign")
+        verbose_name_plural = _("awareness campaigns")
+        ordering = ["start_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Partnership(models.Model):
+    """A relation in an organisation's partner network."""
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+    )
+    partner = models.ForeignKey(
+        Organization,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="partner_of",
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=PartnershipKind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["kind", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "partner", "kind"],
+                name="activities_partnership_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.partner_id} ({self.kind})"
+
+
+class Department(Translatable):
+    """A unit of an organisation's structure, with its staff counted by role."""
+
+    TRANSLATED_FIELDS = ("name", "responsibilities")
+
+    class Kind(models.TextChoices):
+        GOVERNANCE = "governance", _("governing body")
+        DEPARTMENT = "department", _("department")
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="departments",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=Kind.choices, default=Kind.DEPARTMENT
+    )
+    name = models.CharField(_("name"), max_length=200)
+    responsibilities = models.TextField(_("responsibilities"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffCount(models.Model):
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="staff",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    count = models.PositiveSmallIntegerField(_("staff and collaborators"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("staff count")
+        verbose_name_plural = _("staff counts")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "role"], name="activities_staff_role_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.role}"
+
+
+class AnnualReport(Translatable):
+    """The edited texts of an organisation's activity report for one year.
+
+    Everything else in the report (structure, projects, events, publications,
+    partners, contact) is generated from the records.
+    """
+
+    TRANSLATED_FIELDS = (
+        "foreword",
+        "about",
+        "values",
+        "objectives",
+        "projects_introduction",
+        "international_introduction",
+        "partners_introduction",
+    )
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="annual_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    foreword = models.TextField(_("foreword"), blank=True)
+    about = models.TextField(_("about the organisation"), blank=True)
+    values = models.TextField(_("fundamental values"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True)
+    projects_introduction = models.TextField(_("introduction to projects"), blank=True)
+    international_introduction = models.TextField(
+        _("introduction to international events"), blank=True
+    )
+    partners_introduction = models.TextField(_("introduction to partners"), blank=True)
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="activities_report_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "activities:report",
+            kwargs={"year": self.year, "organization": self.organization_id},
+        )
