@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +17,7 @@ from waypoint.cases.models import (
     AgeBand,
     CaseStatus,
     CaseType,
+    ClaimStatus,
     ClosureReason,
     ConsentMethod,
     ConsentScope,
@@ -22,6 +26,9 @@ from waypoint.cases.models import (
     DocumentKind,
     Gender,
     IdentificationStatus,
+    PersonRole,
+    ProceedingKind,
+    ProceedingStage,
     ProtectionNeed,
     ReflectionDecision,
     RightsItem,
@@ -30,7 +37,9 @@ from waypoint.cases.models import (
     SpecialMeasure,
     Stage,
 )
-from waypoint.directory.models import Organization
+from waypoint.directory.models import Attribute, Organization
+from waypoint.directory.taxonomies import term_id
+from waypoint.directory.taxonomy_data import AUTHORITY_ROLE, ORGANIZATION_KIND
 from waypoint.lib.countries import COUNTRY_CHOICES, language_name
 
 # Languages offered for "languages spoken": the network's and those most often
@@ -39,6 +48,9 @@ SPOKEN_LANGUAGES = (
     "en", "ro", "bg", "de", "sv", "es", "el", "it", "fr", "ru", "uk", "ar",
     "fa", "ps", "ur", "tr", "sq", "ti", "so", "am", "bn", "zh", "vi", "rom",
 )  # fmt: skip
+
+# Currencies of the network's countries.
+CURRENCIES = ("EUR", "RON", "BGN", "SEK", "CHF", "GBP")
 
 _COUNTRIES = [("", "—"), *COUNTRY_CHOICES]
 
@@ -51,12 +63,9 @@ def _languages() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
 
 
-class IntakeForm(forms.Form):
-    """A new person and their first case."""
+class PersonForm(forms.Form):
+    """The details of a person assisted (at intake, and to correct them)."""
 
-    organization = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=MemberOrganization.objects.none()
-    )
     given_name = forms.CharField(label=_("Given name"), max_length=200)
     family_name = forms.CharField(
         label=_("Family name"), max_length=200, required=False
@@ -93,6 +102,16 @@ class IntakeForm(forms.Form):
     )
     disability_needs = forms.CharField(
         label=_("Disability needs"), max_length=300, required=False
+    )
+
+
+class IntakeForm(PersonForm):
+    """A new person and their first case."""
+
+    field_order = ["organization"]
+
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=MemberOrganization.objects.none()
     )
     case_type = forms.ChoiceField(label=_("Type of case"), choices=CaseType.choices)
     country_of_origin = forms.ChoiceField(
@@ -132,11 +151,108 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+# Which directory organisations each authority field suggests first (tagged
+# with the role or kind it asks for), and which it offers after them.
+_KIND = ORGANIZATION_KIND
+PROCEEDING_AUTHORITIES = {
+    "suggested": ((_KIND, "court"), (_KIND, "prosecutors-office")),
+    "others": ((_KIND, "public-authority"), (_KIND, "police")),
+}
+COMPENSATION_ASSISTING = {
+    "suggested": ((AUTHORITY_ROLE, "compensation-assisting"),),
+    "others": ((_KIND, "public-authority"), (_KIND, "court")),
+}
+COMPENSATION_DECIDING = {
+    "suggested": ((AUTHORITY_ROLE, "compensation-deciding"),),
+    "others": ((_KIND, "public-authority"), (_KIND, "court")),
+}
+IDENTIFYING_AUTHORITIES = {
+    "suggested": (
+        (AUTHORITY_ROLE, "nrm-coordinator"),
+        (_KIND, "police"),
+        (_KIND, "prosecutors-office"),
+    ),
+    "others": ((_KIND, "public-authority"), (_KIND, "court")),
+}
+
+
+def organizations_tagged(terms: Sequence[tuple[str, str]]) -> QuerySet[Organization]:
+    """Directory organisations carrying any of ``terms`` (taxonomy, term code)."""
+    linked = Attribute.objects.filter(
+        link_entity="organization",
+        taxonomy_term_id__in=[term_id(taxonomy, code) for taxonomy, code in terms],
+    ).values("link_id")
+    return Organization.objects.filter(pk__in=linked).order_by("name", "pk")
+
+
+def _organization_label(organization: Organization) -> str:
+    if organization.country:
+        return f"{organization.name} ({organization.country})"
+    return organization.name
+
+
+class DirectoryOrganizationField(forms.ChoiceField):
+    """An organisation of the directory, the suggested ones first.
+
+    The choices are read when the form is shown, in two groups: those tagged
+    with the role the field asks for, then the other authorities.
+    """
+
+    def __init__(self, *, roles: dict[str, Any], **kwargs: Any) -> None:
+        self.roles = roles
+        super().__init__(choices=self._grouped, **kwargs)
+
+    def _grouped(self) -> list[Any]:
+        suggested = list(organizations_tagged(self.roles["suggested"]))
+        chosen = {organization.pk for organization in suggested}
+        others = [
+            organization
+            for organization in organizations_tagged(self.roles["others"])
+            if organization.pk not in chosen
+        ]
+        groups: list[Any] = [("", "—")]
+        for label, members in (
+            (_("Suggested"), suggested),
+            (_("Other authorities in the directory"), others),
+        ):
+            if members:
+                groups.append(
+                    (label, [(str(o.pk), _organization_label(o)) for o in members])
+                )
+        return groups
+
+    def clean(self, value: Any) -> Organization | None:
+        chosen = super().clean(value)
+        if not chosen:
+            return None
+        try:
+            return Organization.objects.get(pk=uuid.UUID(str(chosen)))
+        except (ValueError, Organization.DoesNotExist) as exc:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": chosen},
+            ) from exc
+
+
 class IdentificationForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Identification status"), choices=IdentificationStatus.choices
     )
-    decided_on = forms.DateField(label=_("Date of the decision"), widget=DateInput)
+    decided_on = forms.DateField(
+        label=_("Date of the status"),
+        widget=DateInput,
+        help_text=_(
+            "When the person was presumed a victim, or the date of the "
+            "reasonable-grounds or formal decision."
+        ),
+    )
+    authority = DirectoryOrganizationField(
+        label=_("Deciding authority"),
+        roles=IDENTIFYING_AUTHORITIES,
+        required=False,
+        help_text=_("For a reasonable-grounds or formal decision."),
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -364,3 +480,68 @@ class RetentionForm(forms.Form):
         field = self.fields["organization"]
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = organizations
+
+
+class ProceedingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProceedingKind.choices)
+    authority = DirectoryOrganizationField(
+        label=_("Court or prosecutor's office"), roles=PROCEEDING_AUTHORITIES
+    )
+    case_number = forms.CharField(
+        label=_("Case number"),
+        max_length=100,
+        required=False,
+        help_text=_("Kept encrypted."),
+    )
+    stage = forms.ChoiceField(label=_("Stage"), choices=ProceedingStage.choices)
+    person_role = forms.ChoiceField(
+        label=_("Role of the person"), choices=PersonRole.choices
+    )
+    started_on = forms.DateField(label=_("Started on"), widget=DateInput)
+
+
+class ProceedingStageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=ProceedingStage.choices)
+
+
+def _amount(label: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+
+class CompensationClaimForm(forms.Form):
+    deciding_authority = DirectoryOrganizationField(
+        label=_("Deciding authority"), roles=COMPENSATION_DECIDING
+    )
+    assisting_authority = DirectoryOrganizationField(
+        label=_("Assisting authority"),
+        roles=COMPENSATION_ASSISTING,
+        required=False,
+        help_text=_(
+            "In a cross-border claim, the authority of the person's country of "
+            "residence that forwards it."
+        ),
+    )
+    crime_country = forms.ChoiceField(
+        label=_("Country of the crime"), choices=_COUNTRIES
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ClaimStatus.choices)
+    filed_on = forms.DateField(label=_("Filed on"), required=False, widget=DateInput)
+    decided_on = forms.DateField(
+        label=_("Decided on"), required=False, widget=DateInput
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=[(c, c) for c in CURRENCIES], initial="EUR"
+    )
+    amount_claimed = _amount(_("Amount claimed"))
+    amount_awarded = _amount(_("Amount awarded"))
+
+
+class ClaimStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ClaimStatus.choices)
+    filed_on = forms.DateField(label=_("Filed on"), required=False, widget=DateInput)
+    decided_on = forms.DateField(
+        label=_("Decided on"), required=False, widget=DateInput
+    )
+    amount_awarded = _amount(_("Amount awarded"))

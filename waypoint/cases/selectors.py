@@ -12,11 +12,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from waypoint.accounts.models import AuditEvent, Role, User
 from waypoint.accounts.selectors import AnyUser, memberships_active
@@ -26,14 +27,17 @@ from waypoint.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
+    ClaimStatus,
     CompensationClaim,
     Consent,
     Document,
     Identification,
+    IdentificationStatus,
     NeedsAssessment,
     Note,
     PossibleDuplicate,
     Proceeding,
+    ProceedingStage,
     ReflectionDecision,
     ReflectionPeriod,
     RightsInformation,
@@ -43,6 +47,10 @@ from waypoint.cases.models import (
 
 # How far ahead the caseworker's home shows deadlines.
 DEADLINE_HORIZON_DAYS = 7
+# At most this many tasks or deadlines are looked at for the home page.
+MAX_LISTED = 500
+# A code search lists at most this many cases.
+CODE_MATCHES = 500
 
 
 def _org_ids(user: AnyUser, role: str) -> QuerySet[Any, Any]:
@@ -53,11 +61,27 @@ def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
     """The cases ``user`` may open: assigned ones (caseworker), all (supervisor)."""
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    assigned = Case.assigned.through.objects.filter(user_id=user.pk).values("case_id")
-    return Case.objects.filter(
-        Q(organization__in=_org_ids(user, Role.SUPERVISOR))
-        | Q(organization__in=_org_ids(user, Role.CASEWORKER), pk__in=assigned)
+    supervised, casework = _case_org_ids(user)
+    # A correlated EXISTS on the (case, user) unique index: checked per row,
+    # so a page of a large caseload never materialises every assignment.
+    assigned = Case.assigned.through.objects.filter(
+        case_id=OuterRef("pk"), user_id=user.pk
     )
+    return Case.objects.filter(
+        Q(organization_id__in=supervised)
+        | Q(Exists(assigned), organization_id__in=casework)
+    )
+
+
+def _case_org_ids(user: User) -> tuple[list[int], list[int]]:
+    """The organisations where ``user`` supervises, and those where they are
+    a caseworker only; read in one query (plain ids keep the SQL short)."""
+    roles = memberships_active(user).filter(role__in=[Role.SUPERVISOR, Role.CASEWORKER])
+    supervised: set[int] = set()
+    casework: set[int] = set()
+    for organization_id, role in roles.values_list("organization_id", "role"):
+        (supervised if role == Role.SUPERVISOR else casework).add(organization_id)
+    return sorted(supervised), sorted(casework - supervised)
 
 
 def may_supervise(user: AnyUser, case: Case) -> bool:
@@ -114,7 +138,21 @@ def case_list_for_user(
     if stage:
         cases = cases.filter(stage=stage)
     if code:
-        cases = cases.filter(code__icontains=code.strip())
+        # The fragment is matched first in the user's organisations alone (a
+        # plain scan of one column), then the few matches are checked.
+        supervised, casework = (
+            _case_org_ids(user) if isinstance(user, User) else ([], [])
+        )
+        # Unordered, it reads the (organisation, code) index alone.
+        matches = (
+            Case.objects.filter(
+                organization_id__in=supervised + casework,
+                code__icontains=code.strip(),
+            )
+            .order_by()
+            .values_list("pk", flat=True)[:CODE_MATCHES]
+        )
+        cases = cases.filter(pk__in=list(matches))
     return cases.order_by("-opened_at", "-id")
 
 
@@ -122,10 +160,13 @@ def tasks_open_for_user(*, user: AnyUser) -> QuerySet[Task]:
     """The user's open tasks in cases they may still open, soonest first."""
     if not isinstance(user, User):
         return Task.objects.none()
+    # The user's open tasks are few: find them by the (assignee, done_at,
+    # due_on) index first, then keep those in cases they may still open.
+    mine = Task.objects.filter(assignee=user, done_at__isnull=True)
+    case_ids = set(mine.values_list("case_id", flat=True)[:MAX_LISTED])
+    visible = cases_visible_to(user).filter(pk__in=case_ids).values("pk")
     return (
-        Task.objects.filter(
-            assignee=user, done_at__isnull=True, case__in=cases_visible_to(user)
-        )
+        mine.filter(case_id__in=list(visible.values_list("pk", flat=True)))
         .select_related("case")
         .order_by("due_on", "id")
     )
@@ -137,12 +178,16 @@ def reflection_deadlines_for_user(
     """Undecided reflection periods of open cases ending within the horizon
     (or already past), in the cases the user may open."""
     today = today or timezone.localdate()
+    # Undecided periods near their end are few across the platform: find them
+    # first, then keep those in open cases the user may open.
+    due = ReflectionPeriod.objects.filter(
+        decision=ReflectionDecision.PENDING,
+        ends_on__lte=today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS),
+    )
+    case_ids = set(due.values_list("case_id", flat=True)[:MAX_LISTED])
+    visible = cases_visible_to(user).filter(pk__in=case_ids, status=CaseStatus.OPEN)
     return (
-        ReflectionPeriod.objects.filter(
-            case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
-            decision=ReflectionDecision.PENDING,
-            ends_on__lte=today + datetime.timedelta(days=DEADLINE_HORIZON_DAYS),
-        )
+        due.filter(case_id__in=list(visible.values_list("pk", flat=True)))
         .select_related("case")
         .order_by("ends_on", "id")
     )
@@ -262,7 +307,7 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
             TimelineEntry(
                 proceeding.recorded_at,
                 "proceeding",
-                _("%(kind)s proceeding: %(stage)s")
+                _("%(kind)s proceeding recorded: %(stage)s")
                 % {
                     "kind": proceeding.get_kind_display(),
                     "stage": proceeding.get_stage_display(),
@@ -324,6 +369,16 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
 
 
 def _event_label(event: CaseEvent) -> str:
+    if event.kind == "proceeding_stage":
+        stage = event.data.get("stage", "")
+        return _("Proceeding moved to: %(stage)s") % {
+            "stage": _choice_label(ProceedingStage, stage)
+        }
+    if event.kind == "claim_status":
+        status = event.data.get("status", "")
+        return _("Compensation claim now: %(status)s") % {
+            "status": _choice_label(ClaimStatus, status)
+        }
     labels = {
         "opened": _("Case opened"),
         "stage": _("Stage changed"),
@@ -333,6 +388,10 @@ def _event_label(event: CaseEvent) -> str:
         "risk": _("Risk level changed"),
     }
     return str(labels.get(event.kind, event.kind))
+
+
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
 
 
 def case_staff(case: Case) -> QuerySet[User]:
@@ -354,3 +413,159 @@ def duplicates_of(case: Case) -> QuerySet[PossibleDuplicate]:
     return PossibleDuplicate.objects.filter(
         Q(person_id=case.person_id) | Q(other_id=case.person_id)
     ).select_related("person", "other")
+
+
+def proceedings_of(case: Case) -> QuerySet[Proceeding]:
+    return Proceeding.objects.filter(case=case).select_related("authority")
+
+
+def compensation_claims_of(case: Case) -> QuerySet[CompensationClaim]:
+    return CompensationClaim.objects.filter(case=case).select_related(
+        "assisting_authority", "deciding_authority"
+    )
+
+
+def identification_dates(case: Case) -> list[tuple[str, datetime.date]]:
+    """The first date each identification status was reached, in status order."""
+    reached: dict[str, datetime.date] = {}
+    rows = Identification.objects.filter(case=case).values_list("status", "decided_on")
+    for status, decided_on in rows:
+        if status not in reached or decided_on < reached[status]:
+            reached[status] = decided_on
+    return [
+        (str(label), reached[value])
+        for value, label in IdentificationStatus.choices
+        if value in reached
+    ]
+
+
+# --- Recent activity on the caseworker's home ---
+
+# What the home page says about each audited change; reads are not activity.
+ACTIVITY_LABELS: dict[str, Any] = {
+    "case.opened": gettext_lazy("case opened"),
+    "case.changed": gettext_lazy("case changed"),
+    "person.created": gettext_lazy("person recorded"),
+    "person.corrected": gettext_lazy("person's details corrected"),
+    "person.duplicate_decided": gettext_lazy("possible duplicate decided"),
+    "person.anonymised": gettext_lazy("person anonymised"),
+    "case.identification_recorded": gettext_lazy("identification recorded"),
+    "case.needs_assessed": gettext_lazy("needs assessment recorded"),
+    "case.rights_informed": gettext_lazy("information on rights recorded"),
+    "case.risk_assessed": gettext_lazy("risk assessment recorded"),
+    "case.reflection_started": gettext_lazy("reflection period started"),
+    "case.reflection_decided": gettext_lazy("reflection decision recorded"),
+    "case.session_recorded": gettext_lazy("assistance session recorded"),
+    "case.proceeding_recorded": gettext_lazy("proceeding recorded"),
+    "case.proceeding_stage_changed": gettext_lazy("proceeding stage changed"),
+    "case.compensation_recorded": gettext_lazy("compensation claim recorded"),
+    "case.compensation_status_changed": gettext_lazy(
+        "compensation claim status changed"
+    ),
+    "case.consent_recorded": gettext_lazy("consent recorded"),
+    "case.consent_withdrawn": gettext_lazy("consent withdrawn"),
+    "case.document_added": gettext_lazy("document added"),
+    "case.note_added": gettext_lazy("note added"),
+    "case.task_created": gettext_lazy("task created"),
+    "case.task_done": gettext_lazy("task done"),
+}
+EVENT_LABELS: dict[str, Any] = {
+    "stage": gettext_lazy("stage changed"),
+    "closed": gettext_lazy("case closed"),
+    "reopened": gettext_lazy("case reopened"),
+    "assigned": gettext_lazy("assigned staff changed"),
+    "risk": gettext_lazy("risk level changed"),
+}
+
+
+# Newest audit rows read per round, and at most, when looking for activity.
+ACTIVITY_CHUNK = 200
+ACTIVITY_SCAN = 2000
+# Up to this many assigned cases, a caseworker's activity is looked up by case.
+ACTIVITY_BY_CASE = 1000
+
+
+def _recent_case_events(user: User, limit: int) -> list[AuditEvent]:
+    """The newest change events of cases ``user`` may open.
+
+    Supervisors see every event of their organisations. For a caseworker the
+    events of their assigned cases are looked up by case when they are a few
+    hundred; with a very large caseload the organisation's newest events are
+    read in rounds and kept when their case is visible.
+    """
+    supervised, casework = _case_org_ids(user)
+    wanted = Q(organization__in=supervised)
+    if casework:
+        assigned = list(
+            Case.assigned.through.objects.filter(
+                user_id=user.pk, case__organization__in=casework
+            ).values_list("case_id", flat=True)[: ACTIVITY_BY_CASE + 1]
+        )
+        if len(assigned) <= ACTIVITY_BY_CASE:
+            wanted |= Q(
+                organization__in=casework, target_id__in=[str(pk) for pk in assigned]
+            )
+        else:
+            wanted |= Q(organization__in=casework)
+    candidates = (
+        AuditEvent.objects.filter(
+            wanted,
+            target_type=Case._meta.label_lower,
+            action__in=list(ACTIVITY_LABELS),
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+    found: list[AuditEvent] = []
+    for start in range(0, ACTIVITY_SCAN, ACTIVITY_CHUNK):
+        chunk = list(candidates[start : start + ACTIVITY_CHUNK])
+        ids = {int(event.target_id) for event in chunk}
+        visible = set(
+            cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        found += [event for event in chunk if int(event.target_id) in visible]
+        if len(found) >= limit or len(chunk) < ACTIVITY_CHUNK:
+            break
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    at: datetime.datetime
+    label: str
+    case_id: int
+    case_code: str
+    actor: str
+
+
+def recent_activity_for_user(*, user: AnyUser, limit: int = 15) -> list[ActivityEntry]:
+    """The latest changes in the cases ``user`` may open, newest first.
+
+    Built from the audit rows of those cases: what kind of change, in which
+    case (by code), by whom; never a value about the person. Reads are left
+    out, and reading this list is not itself a read of a case.
+    """
+    if not isinstance(user, User):
+        return []
+    events = _recent_case_events(user, limit)
+    codes = dict(
+        Case.objects.filter(pk__in={int(e.target_id) for e in events}).values_list(
+            "pk", "code"
+        )
+    )
+    entries = []
+    for event in events:
+        label = ACTIVITY_LABELS[event.action]
+        if event.action == "case.changed":
+            label = EVENT_LABELS.get(str(event.details.get("event", "")), label)
+        case_id = int(event.target_id)
+        entries.append(
+            ActivityEntry(
+                at=event.at,
+                label=str(label),
+                case_id=case_id,
+                case_code=codes.get(case_id, ""),
+                actor=event.actor.username if event.actor else "",
+            )
+        )
+    return entries

@@ -34,6 +34,21 @@ urlpatterns = [
     path("<int:pk>/needs/", views.needs_assessment_create, name="needs_create"),
     path("<int:pk>/sessions/new/", views.session_create, name="session_create"),
     path("<int:pk>/notes/new/", views.note_create, name="note_create"),
+    path("<int:pk>/person/", views.person_edit, name="person_edit"),
+    path(
+        "<int:pk>/proceedings/new/", views.proceeding_create, name="proceeding_create"
+    ),
+    path(
+        "<int:pk>/proceedings/<int:proceeding_pk>/stage/",
+        views.proceeding_stage,
+        name="proceeding_stage",
+    ),
+    path("<int:pk>/compensation/new/", views.claim_create, name="claim_create"),
+    path(
+        "<int:pk>/compensation/<int:claim_pk>/status/",
+        views.claim_status,
+        name="claim_status",
+    ),
     path("<int:pk>/close/", views.case_close, name="close"),
     path("<int:pk>/reopen/", views.case_reopen, name="reopen"),
     path("<int:pk>/access-log/", views.access_log, name="access_log"),

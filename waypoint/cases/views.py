@@ -28,7 +28,14 @@ from waypoint.accounts.models import User
 from waypoint.accounts.selectors import case_organizations, supervised_organizations
 from waypoint.cases import data_requests, forms, selectors, services
 from waypoint.cases.documents import EXTENSIONS
-from waypoint.cases.models import Case, CaseStatus, RetentionPolicy
+from waypoint.cases.models import (
+    Case,
+    CaseStatus,
+    CaseType,
+    RetentionPolicy,
+    RiskLevel,
+    Stage,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -49,6 +56,35 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
+CASES_PER_PAGE = 25
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
+
+
+def _labels_set(cases: list[Case]) -> None:
+    """Give each row its choice labels, translated once per page rather than
+    once per row and column (``get_FOO_display`` re-translates every choice)."""
+    labels = {
+        name: {value: str(label) for value, label in choices.choices}
+        for name, choices in (
+            ("case_type", CaseType),
+            ("stage", Stage),
+            ("status", CaseStatus),
+            ("risk_level", RiskLevel),
+        )
+    }
+    for case in cases:
+        case.labels = {  # type: ignore[attr-defined]
+            name: by_value.get(getattr(case, name), getattr(case, name))
+            for name, by_value in labels.items()
+        }
+
+
 @second_factor_required
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
@@ -64,12 +100,24 @@ def home(request: HttpRequest) -> HttpResponse:
         stage=criteria.get("stage", "") or "",
         code=criteria.get("code", "") or "",
     )
+    page = _page_number(request)
+    # One row more than shown says whether there is a next page, without
+    # counting every case (a supervisor may see tens of thousands).
+    start = (page - 1) * CASES_PER_PAGE
+    rows = list(cases[start : start + CASES_PER_PAGE + 1])
+    _labels_set(rows)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "cases/home.html",
         {
             "filters": filters,
-            "cases": cases[:200],
+            "cases": rows[:CASES_PER_PAGE],
+            "page": page,
+            "has_next": len(rows) > CASES_PER_PAGE,
+            "query": query.urlencode(),
+            "activity": selectors.recent_activity_for_user(user=user),
             "tasks": selectors.tasks_open_for_user(user=user)[:50],
             "supervises": supervised_organizations(user).exists(),
             "deadlines": selectors.reflection_deadlines_for_user(user=user)[:50],
@@ -140,6 +188,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consents": case.consents.select_related("recipient", "replaced_by"),
             "reflection_periods": case.reflection_periods.all(),
             "duplicates": selectors.duplicates_of(case),
+            "proceedings": selectors.proceedings_of(case),
+            "claims": selectors.compensation_claims_of(case),
+            "identification_dates": selectors.identification_dates(case),
             "person_cases_closed": not case.person.cases.filter(
                 status=CaseStatus.OPEN
             ).exists(),
@@ -197,6 +248,7 @@ def _save_identification(user: User, case: Case, form: Any) -> None:
         status=data["status"],
         decided_on=data["decided_on"],
         indicator_codes=form.indicator_codes(),
+        authority=data["authority"],
         notes=data["notes"],
     )
 
@@ -225,6 +277,52 @@ def _save_session(user: User, case: Case, form: Any) -> None:
     )
 
 
+def _save_proceeding(user: User, case: Case, form: Any) -> None:
+    data = form.cleaned_data
+    services.proceeding_record(
+        actor=user,
+        case=case,
+        kind=data["kind"],
+        authority=data["authority"],
+        stage=data["stage"],
+        person_role=data["person_role"],
+        started_on=data["started_on"],
+        case_number=data["case_number"],
+    )
+
+
+def _save_claim(user: User, case: Case, form: Any) -> None:
+    data = form.cleaned_data
+    services.compensation_claim_record(
+        actor=user,
+        case=case,
+        deciding_authority=data["deciding_authority"],
+        assisting_authority=data["assisting_authority"],
+        crime_country=data["crime_country"],
+        status=data["status"],
+        filed_on=data["filed_on"],
+        decided_on=data["decided_on"],
+        currency=data["currency"],
+        amount_claimed=data["amount_claimed"],
+        amount_awarded=data["amount_awarded"],
+    )
+
+
+def _save_person(user: User, case: Case, form: Any) -> None:
+    data = form.cleaned_data
+    services.person_correct(
+        actor=user,
+        case=case,
+        details=services.PersonDetails(
+            **{name: data[name] for name in services.PERSON_FIELDS}
+        ),
+    )
+
+
+def _person_kwargs(case: Case) -> dict[str, Any]:
+    return {"initial": vars(services.person_details_of(case.person))}
+
+
 def _save_note(user: User, case: Case, form: Any) -> None:
     services.note_add(actor=user, case=case, text=form.cleaned_data["text"])
 
@@ -239,6 +337,90 @@ session_create = _record_view(
     forms.SessionForm, "cases/session_form.html", _save_session
 )
 note_create = _record_view(forms.NoteForm, "cases/note_form.html", _save_note)
+proceeding_create = _record_view(
+    forms.ProceedingForm, "cases/proceeding_form.html", _save_proceeding
+)
+claim_create = _record_view(
+    forms.CompensationClaimForm, "cases/claim_form.html", _save_claim
+)
+# A correction may be needed after closing too (the right to rectification).
+person_edit = _record_view(
+    forms.PersonForm,
+    "cases/person_form.html",
+    _save_person,
+    form_kwargs=_person_kwargs,
+    while_closed=True,
+)
+
+
+@sensitive_post_parameters()
+@second_factor_required
+@require_http_methods(["GET", "POST"])
+def proceeding_stage(request: HttpRequest, pk: int, proceeding_pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get_for_user(user=user, pk=pk, purpose="edit")
+    proceeding = get_object_or_404(selectors.proceedings_of(case), pk=proceeding_pk)
+    form = forms.ProceedingStageForm(
+        request.POST or None, initial={"stage": proceeding.stage}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proceeding_stage_set(
+                actor=user, proceeding=proceeding, stage=form.cleaned_data["stage"]
+            )
+        except services.ConcurrentUpdateError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return _case_page(request, case.pk)
+    return render(
+        request,
+        "cases/proceeding_stage_form.html",
+        {"case": case, "form": form, "proceeding": proceeding},
+    )
+
+
+@sensitive_post_parameters()
+@second_factor_required
+@require_http_methods(["GET", "POST"])
+def claim_status(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get_for_user(user=user, pk=pk, purpose="edit")
+    claim = get_object_or_404(selectors.compensation_claims_of(case), pk=claim_pk)
+    form = forms.ClaimStatusForm(
+        request.POST or None,
+        initial={
+            "status": claim.status,
+            "filed_on": claim.filed_on,
+            "decided_on": claim.decided_on,
+            "amount_awarded": claim.amount_awarded,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.compensation_claim_status_set(
+                actor=user,
+                claim=claim,
+                status=data["status"],
+                filed_on=data["filed_on"],
+                decided_on=data["decided_on"],
+                amount_awarded=data["amount_awarded"],
+            )
+        except services.ConcurrentUpdateError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return _case_page(request, case.pk)
+    return render(
+        request,
+        "cases/claim_status_form.html",
+        {"case": case, "form": form, "claim": claim},
+    )
 
 
 @sensitive_post_parameters()

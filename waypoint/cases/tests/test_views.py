@@ -23,8 +23,10 @@ from waypoint.cases.models import (
     PossibleDuplicate,
 )
 from waypoint.cases.services import (
+    compensation_claim_record,
     consent_record,
     document_add,
+    proceeding_record,
     reflection_period_start,
     task_create,
 )
@@ -33,6 +35,7 @@ from waypoint.cases.tests.conftest import (
     DISTINCTIVE_GIVEN,
     intake,
 )
+from waypoint.directory.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +72,11 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "needs_create": CASE_PAGE,
     "session_create": CASE_PAGE,
     "note_create": CASE_PAGE,
+    "person_edit": CASE_PAGE,
+    "proceeding_create": CASE_PAGE,
+    "proceeding_stage": CASE_PAGE,
+    "claim_create": CASE_PAGE,
+    "claim_status": CASE_PAGE,
     "close": CASE_PAGE,
     # The case is open: reopening it is a no-op that goes back to the page.
     "reopen": {**CASE_PAGE, "caseworker_a": 302, "supervisor_a": 302},
@@ -119,7 +127,22 @@ def _records(case: Case, actor: User) -> dict[str, dict[str, int]]:
     )
     again = intake(actor, case.organization)
     duplicate = PossibleDuplicate.objects.get(person_id=again.person_id)
+    court = Organization.objects.create(name="Tribunalul", description="court")
+    proceeding = proceeding_record(
+        actor=actor,
+        case=case,
+        kind="criminal",
+        authority=court,
+        stage="investigation",
+        person_role="injured_party",
+        started_on=today,
+    )
+    claim = compensation_claim_record(
+        actor=actor, case=case, deciding_authority=court, crime_country="RO"
+    )
     return {
+        "proceeding_stage": {"proceeding_pk": proceeding.pk},
+        "claim_status": {"claim_pk": claim.pk},
         "reflection_decide": {"period_pk": period.pk},
         "task_done": {"task_pk": task.pk},
         "document_download": {"document_pk": document.pk},

@@ -10,7 +10,7 @@ def test_pages_forbid_third_party_content_and_caching(client: Client, db: None) 
     assert "default-src 'self'" in policy
     assert "script-src 'self' 'nonce-" in policy
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
 
 
