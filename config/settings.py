@@ -109,7 +109,7 @@ ASGI_APPLICATION = "config.asgi.application"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'waypoint.sqlite3'}"),
+        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'waypoint.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )

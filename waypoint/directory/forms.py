@@ -11,10 +11,9 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from waypoint.directory.models import TaxonomyTerm
 from waypoint.directory.search import SearchQuery
-from waypoint.directory.selectors import City
-from waypoint.lib.countries import COUNTRY_CODES, country_name
+from waypoint.directory.selectors import City, TermLabel
+from waypoint.lib.countries import COUNTRY_CODES
 
 # Anything beyond this is a crawler walking the pages, not a person.
 MAX_PAGE = 500
@@ -32,9 +31,40 @@ def iso639_1_choices(language: str) -> tuple[tuple[str, str], ...]:
     )
 
 
+@lru_cache(maxsize=16)
+def iso639_1_codes(language: str) -> frozenset[str]:
+    return frozenset(code for code, _name in iso639_1_choices(language))
+
+
 def city_value(city: City) -> str:
     """The ``near`` value of a city: ``"RO:București"``."""
     return f"{city.country}:{city.name}"
+
+
+class _OneOf(forms.ChoiceField):
+    """A choice among codes given per request.
+
+    The page draws its own option lists (with counts, in the reader's
+    language), so the form only checks membership: no labelled choice list
+    is built for every request.
+    """
+
+    codes: frozenset[str] = frozenset()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.codes
+
+
+class _SomeOf(forms.MultipleChoiceField):
+    """Several choices among codes given per request (see ``_OneOf``)."""
+
+    codes: frozenset[str] = frozenset()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.codes
+
+
+_COUNTRY_SET = frozenset(COUNTRY_CODES)
 
 
 class SearchForm(forms.Form):
@@ -48,15 +78,15 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("What are you looking for?"), required=False, max_length=200
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = _OneOf(label=_("Country"), required=False)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     region = forms.CharField(label=_("Region"), required=False, max_length=100)
-    type = forms.MultipleChoiceField(label=_("Type of help"), required=False)
-    target = forms.MultipleChoiceField(label=_("For whom"), required=False)
-    lang = forms.MultipleChoiceField(label=_("Languages spoken"), required=False)
+    type = _SomeOf(label=_("Type of help"), required=False)
+    target = _SomeOf(label=_("For whom"), required=False)
+    lang = _SomeOf(label=_("Languages spoken"), required=False)
     free = forms.BooleanField(label=_("Free of charge"), required=False)
     open = forms.BooleanField(label=_("Open now"), required=False)
-    near = forms.ChoiceField(label=_("Sort by distance from"), required=False)
+    near = _OneOf(label=_("Sort by distance from"), required=False)
     lat = forms.FloatField(
         label=_("Your location (latitude)"),
         required=False,
@@ -76,31 +106,23 @@ class SearchForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        terms: dict[str, list[TaxonomyTerm]],
+        terms: dict[str, list[TermLabel]],
         cities: Sequence[City],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         language = get_language() or "en"
         self.cities = {city_value(c): c for c in cities}
-        self.fields["country"].choices = [  # type: ignore[attr-defined]
-            ("", _("Any country")),
-            *sorted(
-                ((code, country_name(code, language)) for code in COUNTRY_CODES),
-                key=lambda pair: pair[1],
-            ),
-        ]
+        self._codes("country", _COUNTRY_SET)
         for name in ("type", "target"):
-            self.fields[name].choices = [  # type: ignore[attr-defined]
-                (t.code, t.translated("name", language)) for t in terms.get(name, [])
-            ]
-        self.fields["lang"].choices = iso639_1_choices(  # type: ignore[attr-defined]
-            language or "en"
-        )
-        self.fields["near"].choices = [  # type: ignore[attr-defined]
-            ("", _("No distance sorting")),
-            *((value, c.name) for value, c in self.cities.items()),
-        ]
+            self._codes(name, frozenset(t.code for t in terms.get(name, [])))
+        self._codes("lang", iso639_1_codes(language))
+        self._codes("near", frozenset(self.cities))
+
+    def _codes(self, name: str, codes: frozenset[str]) -> None:
+        found = self.fields[name]
+        if isinstance(found, _OneOf | _SomeOf):
+            found.codes = codes
 
     def clean_lat(self) -> float | None:
         value: float | None = self.cleaned_data.get("lat")

@@ -46,6 +46,7 @@ from waypoint.directory.search import (
     all_languages,
     rows_insert,
     search_index_build,
+    translations_in_order,
 )
 from waypoint.directory.taxonomies import TAXONOMIES_BY_CODE
 from waypoint.directory.taxonomies import term_id as _term_id
@@ -715,13 +716,16 @@ def _generate(
         location_source = LocationSource(
             latitude=latitude,
             longitude=longitude,
-            names=[city.name, *(t["name"] for t in location_translations.values())],
+            names=[
+                city.name,
+                *(t["name"] for t in translations_in_order(location_translations)),
+            ],
             addresses=[(country.code, city.name, "", city.region)],
             languages=[],
         )
         org_names = [
             org_name(local),
-            *(t["name"] for t in org_translations.values()),
+            *(t["name"] for t in translations_in_order(org_translations)),
         ]
         org_terms = [ctx.terms[ORGANIZATION_KIND][kind]]
 
@@ -892,10 +896,10 @@ def _service_add(
         IndexSource(
             service_id=service_id,
             is_active=True,
-            names=[own_name, *(t["name"] for t in translations.values())],
+            names=[own_name, *(t["name"] for t in translations_in_order(translations))],
             texts=[
                 own_description,
-                *(t["description"] for t in translations.values()),
+                *(t["description"] for t in translations_in_order(translations)),
             ],
             organization_names=org_names,
             organization_country=country.code,

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,8 +22,11 @@ from waypoint.directory.models import (
     Address,
     Attribute,
     ChangeRecord,
+    CostOption,
+    Language,
     Location,
     Organization,
+    Phone,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
@@ -64,26 +69,6 @@ def _service_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
-def _card_prefetch(qs: QuerySet[Service]) -> QuerySet[Service]:
-    """What a search result card shows: fewer relations than the full page."""
-    return qs.select_related("organization").prefetch_related(
-        "phones",
-        "languages",
-        "cost_options",
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related(
-                "location"
-            ).prefetch_related(
-                "location__addresses",
-                "location__phones",
-                "location__languages",
-                "phones",
-            ),
-        ),
-    )
-
-
 def terms_for(
     link_entity: str, link_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[TaxonomyTerm]]:
@@ -100,6 +85,38 @@ def terms_for(
     return found
 
 
+class TermLabel(NamedTuple):
+    """A taxonomy term's code and names, read as plain values."""
+
+    code: str
+    name: str
+    language: str
+    translations: dict[str, Any]
+
+    def translated(self, field_name: str, language: str | None) -> str:
+        """As ``Translatable.translated``, for the name."""
+        if language and language != self.language:
+            text = (self.translations or {}).get(language, {}).get(field_name)
+            if text:
+                return str(text)
+        return str(getattr(self, field_name) or "")
+
+
+@dataclass
+class CardFacts:
+    """What a result card shows of a service's related rows, as plain values."""
+
+    # (city, country) of the first address of its locations
+    address: tuple[str, str] | None = None
+    # (number, extension) of its first phone, then its locations'
+    phone: tuple[str, int | None] | None = None
+    # codes (or names, where a listing gives no code) of languages spoken
+    languages: list[str] = field(default_factory=list)
+    free: bool = False
+    demo: bool = False
+    types: list[TermLabel] = field(default_factory=list)
+
+
 @dataclass
 class ServiceSearchResults:
     services: list[Service]
@@ -108,22 +125,167 @@ class ServiceSearchResults:
     per_page: int
     facet_counts: dict[str, dict[str, int]]
     distances_km: dict[uuid.UUID, float]
-    service_terms: dict[uuid.UUID, list[TaxonomyTerm]]
+    cards: dict[uuid.UUID, CardFacts]
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
+def _card_facts(services: list[Service]) -> dict[uuid.UUID, CardFacts]:
+    """The related rows of the result cards, in six queries of plain values.
+
+    A page of results touches a few hundred related rows; reading them as
+    values rather than model instances keeps the page's cost in the database.
+    Orders within a service follow the rows' own order, as a prefetch would.
+    """
+    ids = [s.pk for s in services]
+    facts = {s.pk: CardFacts() for s in services}
+    if not ids:
+        return facts
+    # Locations in the order of the service's links to them.
+    locations_of: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    demo_locations: set[uuid.UUID] = set()
+    sal_service: dict[uuid.UUID, uuid.UUID] = {}
+    sal_location: dict[uuid.UUID, uuid.UUID] = {}
+    for sal_id, service_id, location_id, location_demo in (
+        ServiceAtLocation.objects.filter(service_id__in=ids)
+        .order_by()
+        .values_list("id", "service_id", "location_id", "location__is_demo")
+    ):
+        locations_of[service_id].append(location_id)
+        sal_service[sal_id] = service_id
+        sal_location[sal_id] = location_id
+        if location_demo:
+            demo_locations.add(location_id)
+    location_set = {lid for lids in locations_of.values() for lid in lids}
+    location_ids = list(location_set)
+
+    addresses: dict[uuid.UUID, tuple[str, str]] = {}
+    for location_id, city, country in (
+        Address.objects.filter(location_id__in=location_ids)
+        .order_by()
+        .values_list("location_id", "city", "country")
+    ):
+        addresses.setdefault(location_id, (city, country))
+
+    phones_of_service: dict[uuid.UUID, list[tuple[str, int | None]]] = defaultdict(list)
+    phones_of_sal: dict[uuid.UUID, list[tuple[str, int | None]]] = defaultdict(list)
+    phones_of_location: dict[uuid.UUID, list[tuple[str, int | None]]] = defaultdict(
+        list
+    )
+    demo_phone_services: set[uuid.UUID] = set()
+    for service_id, sal_id, location_id, number, extension, phone_demo in (
+        Phone.objects.filter(
+            Q(service_id__in=ids)
+            | Q(service_at_location_id__in=list(sal_service))
+            | Q(location_id__in=location_ids)
+        )
+        .order_by()
+        .values_list(
+            "service_id",
+            "service_at_location_id",
+            "location_id",
+            "number",
+            "extension",
+            "is_demo",
+        )
+    ):
+        phone = (number, extension)
+        if service_id in facts:
+            phones_of_service[service_id].append(phone)
+            if phone_demo:
+                demo_phone_services.add(service_id)
+        if sal_id in sal_service:
+            phones_of_sal[sal_id].append(phone)
+        if location_id in location_set:
+            phones_of_location[location_id].append(phone)
+            if phone_demo:
+                demo_locations.add(location_id)
+
+    languages_of_service: dict[uuid.UUID, list[str]] = defaultdict(list)
+    languages_of_location: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for service_id, location_id, code, name in (
+        Language.objects.filter(Q(service_id__in=ids) | Q(location_id__in=location_ids))
+        .order_by()
+        .values_list("service_id", "location_id", "code", "name")
+    ):
+        label = (code or name).strip()
+        if service_id in facts:
+            languages_of_service[service_id].append(label)
+        if location_id in location_set:
+            languages_of_location[location_id].append(label)
+
+    amounts: dict[uuid.UUID, list[Decimal | None]] = defaultdict(list)
+    for service_id, amount in (
+        CostOption.objects.filter(service_id__in=ids)
+        .order_by()
+        .values_list("service_id", "amount")
+    ):
+        amounts[service_id].append(amount)
+
+    for link_id, code, name, language, translations in (
+        Attribute.objects.filter(
+            link_entity="service",
+            link_id__in=ids,
+            taxonomy_term__taxonomy_ref__code=SERVICE_TYPE,
+        )
+        .order_by("taxonomy_term__position", "taxonomy_term__name")
+        .values_list(
+            "link_id",
+            "taxonomy_term__code",
+            "taxonomy_term__name",
+            "taxonomy_term__language",
+            "taxonomy_term__translations",
+        )
+    ):
+        facts[link_id].types.append(TermLabel(code, name, language, translations))
+
+    sals_of: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for sal_id, service_id in sal_service.items():
+        sals_of[service_id].append(sal_id)
+    for service in services:
+        card = facts[service.pk]
+        locations = locations_of.get(service.pk, [])
+        card.address = next(
+            (addresses[lid] for lid in locations if lid in addresses), None
+        )
+        phones = list(phones_of_service.get(service.pk, []))
+        for sal_id in sals_of.get(service.pk, []):
+            phones += phones_of_sal.get(sal_id, [])
+            phones += phones_of_location.get(sal_location[sal_id], [])
+        card.phone = phones[0] if phones else None
+        spoken: dict[str, None] = dict.fromkeys(
+            languages_of_service.get(service.pk, [])
+        )
+        for lid in locations:
+            spoken.update(dict.fromkeys(languages_of_location.get(lid, [])))
+        card.languages = [code for code in spoken if code]
+        costs = amounts.get(service.pk, [])
+        card.free = bool(costs) and all(
+            a is not None and a == Decimal(0) for a in costs
+        )
+        card.demo = (
+            service.is_demo
+            or service.organization.is_demo
+            or service.pk in demo_phone_services
+            or any(lid in demo_locations for lid in locations)
+        )
+    return facts
+
+
 def service_search(*, query: SearchQuery) -> ServiceSearchResults:
     """One page of public search results with everything a result card shows.
 
     A fixed number of queries: the search itself (page, total, counts), the
-    services with their related rows, and their taxonomy terms.
+    services with their organisations, and the cards' related rows.
     """
     page = run_search(query, now=timezone.now())
     by_id = {
-        s.pk: s for s in _card_prefetch(Service.objects.filter(pk__in=page.service_ids))
+        s.pk: s
+        for s in Service.objects.filter(pk__in=page.service_ids).select_related(
+            "organization"
+        )
     }
     services = [by_id[pk] for pk in page.service_ids if pk in by_id]
     return ServiceSearchResults(
@@ -133,7 +295,7 @@ def service_search(*, query: SearchQuery) -> ServiceSearchResults:
         per_page=query.per_page,
         facet_counts=page.facet_counts,
         distances_km=page.distances_km,
-        service_terms=terms_for("service", [s.pk for s in services]),
+        cards=_card_facts(services),
     )
 
 
@@ -178,11 +340,19 @@ def taxonomy_terms(code: str) -> list[TaxonomyTerm]:
     )
 
 
-def filter_terms() -> dict[str, list[TaxonomyTerm]]:
-    return {
-        "type": taxonomy_terms(SERVICE_TYPE),
-        "target": taxonomy_terms(TARGET_GROUP),
-    }
+def filter_terms() -> dict[str, list[TermLabel]]:
+    """The service types and target groups offered as filters, in one query."""
+    found: dict[str, list[TermLabel]] = {"type": [], "target": []}
+    facet_of = {SERVICE_TYPE: "type", TARGET_GROUP: "target"}
+    for taxonomy_code, code, name, language, translations in (
+        TaxonomyTerm.objects.filter(taxonomy_ref__code__in=list(facet_of))
+        .order_by("position")
+        .values_list("taxonomy_ref__code", "code", "name", "language", "translations")
+    ):
+        found[facet_of[str(taxonomy_code)]].append(
+            TermLabel(code, name, language, translations)
+        )
+    return found
 
 
 def organization_kind_terms() -> list[TaxonomyTerm]:
@@ -202,33 +372,62 @@ class City:
     services: int
 
 
-CITY_CACHE_KEY = "directory:cities:v1"
+CITY_CACHE_KEY = "directory:cities:v2"
 
 
 def cities() -> list[City]:
     """Cities with located services, for "sort by distance from …".
 
+    A city is the one of a location's street address or, for a location
+    known only to its city (no address), the location's name in its
+    organisation's country: the search's city facet reads them the same way.
     Cached: it changes only when locations do (``cities_forget`` clears it).
     """
     cached: list[City] | None = cache.get(CITY_CACHE_KEY)
     if cached is not None:
         return cached
-    rows = (
-        Address.objects.filter(
-            location__latitude__isnull=False, location__longitude__isnull=False
-        )
+    located = {"latitude__isnull": False, "longitude__isnull": False}
+    by_address = (
+        Address.objects.filter(**{f"location__{k}": v for k, v in located.items()})
         .values("city", "country")
         .annotate(
             lat=Avg("location__latitude"),
             lon=Avg("location__longitude"),
             n=Count("location__service_at_locations"),
         )
-        .order_by("country", "city")
+        .order_by()
     )
+    by_name = (
+        Location.objects.filter(addresses__isnull=True, **located)
+        .values("name", "organization__country")
+        .annotate(
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            n=Count("service_at_locations"),
+        )
+        .order_by()
+    )
+    # (lat sum, lon sum, weight, services) per (country, city)
+    found: dict[tuple[str, str], list[float]] = {}
+    for city, country, lat, lon, n in [
+        *((r["city"], r["country"], r["lat"], r["lon"], r["n"]) for r in by_address),
+        *(
+            (r["name"], r["organization__country"], r["lat"], r["lon"], r["n"])
+            for r in by_name
+            if r["organization__country"]
+        ),
+    ]:
+        if not city:
+            continue
+        weight = max(int(n), 1)
+        sums = found.setdefault((country, city), [0.0, 0.0, 0.0, 0.0])
+        sums[0] += float(lat) * weight
+        sums[1] += float(lon) * weight
+        sums[2] += weight
+        sums[3] += int(n)
     result = [
-        City(r["city"], r["country"], float(r["lat"]), float(r["lon"]), r["n"])
-        for r in rows
-        if r["city"]
+        City(city, country, sums[0] / sums[2], sums[1] / sums[2], int(sums[3]))
+        for (country, city), sums in sorted(found.items())
     ]
     cache.set(CITY_CACHE_KEY, result, 3600)
     return result

@@ -55,5 +55,16 @@ def language_name(code: str, language: str | None = None) -> str:
     return _languages(language or get_language() or "en").get(code.lower(), code)
 
 
+@lru_cache(maxsize=64)
+def countries_by_name(language: str) -> tuple[tuple[str, str], ...]:
+    """The network's countries as (code, name), in the order of their names."""
+    return tuple(
+        sorted(
+            ((code, country_name(code, language)) for code in COUNTRY_CODES),
+            key=lambda pair: pair[1].casefold(),
+        )
+    )
+
+
 def country_timezone(code: str) -> str:
     return _TIMEZONES.get(code.upper(), _DEFAULT_TZ)

@@ -25,18 +25,17 @@ from typing import Any, TextIO
 from django.db.models import Q, QuerySet
 
 from waypoint.api.openapi import SCHEMA_DIR
+from waypoint.directory.hsds.documents import service_documents, service_rows
 from waypoint.directory.hsds.mapping import (
     PUBLIC_STATUSES,
     TABLES,
     Context,
     Table,
-    attributes_attach,
-    service_dict,
-    services_full,
 )
 from waypoint.directory.models import Service
 
-CHUNK = 500
+# Services per read; keeps every IN list well under SQLite's variable limit.
+CHUNK = 250
 
 
 def _hidden_services() -> QuerySet[Service, Any]:
@@ -123,11 +122,7 @@ def services_documents(ctx: Context) -> Iterator[dict[str, Any]]:
         .values_list("pk", flat=True)
     )
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        services = services_full(Service.objects.filter(pk__in=chunk)).order_by("pk")
-        documents = [service_dict(s, ctx, full=True) for s in services]
-        attributes_attach(documents, ctx)
-        yield from documents
+        yield from service_documents(service_rows(ids[start : start + CHUNK]), ctx)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from waypoint.accounts.models import User
+from waypoint.directory.hsds.indexing import search_index_refresh_fast
 from waypoint.directory.hsds.mapping import TABLE, TABLES, Table
 from waypoint.directory.hsds.reader import Problem, RawTables, read_path
 from waypoint.directory.models import (
@@ -41,7 +43,7 @@ from waypoint.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from waypoint.directory.search import search_index_refresh
+from waypoint.directory.search import rows_insert
 from waypoint.directory.selectors import cities_forget
 
 BATCH = 2000
@@ -101,11 +103,17 @@ def _text(max_length: int | None, *, email: bool = False) -> Converter:
     return convert
 
 
+@lru_cache(maxsize=250_000)
+def _parse_uuid(text: str) -> uuid.UUID:
+    # References repeat their parent's id many times: parse each id once.
+    return uuid.UUID(text)
+
+
 def _uuid(value: Any) -> Any:
     if value is None:
         return None
     try:
-        return uuid.UUID(str(value).strip())
+        return _parse_uuid(str(value).strip())
     except ValueError:
         raise _BadValueError(_("not a UUID")) from None
 
@@ -264,6 +272,8 @@ class _Column:
     attname: str
     convert: Converter
     required: bool
+    # What ``convert`` makes of a missing value, computed once.
+    empty: Any = None
 
 
 def _columns(table: Table) -> list[_Column]:
@@ -276,9 +286,8 @@ def _columns(table: Table) -> list[_Column]:
             f for f in opts.concrete_fields if f.attname == attname or f.name == attname
         )
         required = (table.name, name) in _MUST_HAVE_TEXT
-        out.append(
-            _Column(name, model_field.attname, _converter(model_field), required)
-        )
+        convert = _converter(model_field)
+        out.append(_Column(name, model_field.attname, convert, required, convert(None)))
     return out
 
 
@@ -321,7 +330,7 @@ def _convert_all(raw: RawTables, report: ImportReport, progress: Any) -> _Plan:
         for key, record in raw.tables.get(table.name, {}).items():
             progress.update(1)
             try:
-                pk = uuid.UUID(key)
+                pk = _parse_uuid(key)
             except ValueError:
                 report.problems.append(
                     Problem(record.file, record.where, "id", _("not a UUID"))
@@ -330,15 +339,20 @@ def _convert_all(raw: RawTables, report: ImportReport, progress: Any) -> _Plan:
                 continue
             values: dict[str, Any] = {}
             bad = False
+            given_values = record.values
             for column in _COLUMNS[table.name]:
-                given = column.name in record.values
-                value = record.values.get(column.name)
-                if column.name in _OPTIONAL_EXTENSIONS and (
-                    not given or value in (None, "")
-                ):
+                value = given_values.get(column.name)
+                if column.name in _OPTIONAL_EXTENSIONS and value in (None, ""):
                     continue
                 if isinstance(value, str) and column.convert is not _json_object:
                     value = value if value.strip() else None
+                if value is None and not column.required:
+                    # Most cells are empty: their value is known in advance.
+                    if column.attname != "updated_at":
+                        values[column.attname] = (
+                            {} if isinstance(column.empty, dict) else column.empty
+                        )
+                    continue
                 try:
                     converted = column.convert(value)
                 except _BadValueError as error:
@@ -591,13 +605,62 @@ class _Owners:
         return None
 
 
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert new rows with ``executemany``, unset columns at their defaults.
+
+    ``bulk_create`` builds a model instance and compiles SQL per object: at a
+    hundred thousand services (over a million rows) that alone took minutes.
+    The values are already converted and checked against the model.
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for values in rows:
+        groups[tuple(values)].append(values)
+    for given, group in groups.items():
+        present = set(given)
+        defaults = {
+            f.attname: f.get_default() for f in fields if f.attname not in present
+        }
+        names = ["id", *(f.name for f in fields)]
+        attnames = [f.attname for f in fields]
+        rows_insert(
+            model,
+            names,
+            [
+                (
+                    values["id"],
+                    *(values[a] if a in present else defaults[a] for a in attnames),
+                )
+                for values in group
+            ],
+        )
+
+
+_HISTORY_FIELDS = [
+    "id",
+    "organization_id",
+    "resource_id",
+    "resource_type",
+    "action",
+    "field_name",
+    "previous_value",
+    "replacement_value",
+    "actor",
+    "actor_label",
+    "created_at",
+]
+
+
 def _apply(
     plan: _Plan, actor_label: str, actor: User | None, progress: Any
 ) -> set[uuid.UUID]:
     """Write the plan; returns the services whose search entry must change."""
     now = timezone.now()
     owners = _Owners(plan)
-    history: list[ChangeRecord] = []
+    actor_id = actor.pk if actor is not None else None
+    history: list[tuple[Any, ...]] = []
     touched_services: set[uuid.UUID] = set()
     touched_locations: set[uuid.UUID] = set()
     touched_organizations: set[uuid.UUID] = set()
@@ -622,42 +685,59 @@ def _apply(
         ):
             touched_locations.add(values["location_id"])
 
+    def record(
+        table: Table,
+        pk: uuid.UUID,
+        values: dict[str, Any],
+        action: str,
+        field_name: str,
+        previous: str,
+        replacement: str,
+    ) -> None:
+        history.append(
+            (
+                uuid.uuid4(),
+                pk if table.name == "organization" else owners.of(table.name, values),
+                pk,
+                table.model._meta.model_name or table.name,
+                action,
+                field_name,
+                previous,
+                replacement,
+                actor_id,
+                actor_label,
+                now,
+            )
+        )
+
     for table in TABLES:
         model = table.model
         has_updated_at = any(
             f.name == "updated_at" for f in model._meta.concrete_fields
         )
-        objects = []
+        created: list[dict[str, Any]] = []
         for row in plan.create[table.name]:
             values = dict(row.values)
             if has_updated_at and values.get("updated_at") is None:
                 values["updated_at"] = now
-            objects.append(model(pk=row.pk, **values))
-            history.append(
-                ChangeRecord(
-                    organization_id=row.pk
-                    if table.name == "organization"
-                    else owners.of(table.name, values),
-                    resource_id=row.pk,
-                    resource_type=model._meta.model_name or table.name,
-                    action=ChangeRecord.Action.CREATE,
-                    replacement_value=json.dumps(
-                        {
-                            k: _as_text(v)
-                            for k, v in values.items()
-                            if v not in (None, "")
-                        },
-                        ensure_ascii=False,
-                        sort_keys=True,
-                    ),
-                    actor=actor,
-                    actor_label=actor_label,
-                    created_at=now,
-                )
+            record(
+                table,
+                row.pk,
+                values,
+                ChangeRecord.Action.CREATE,
+                "",
+                "",
+                json.dumps(
+                    {k: _as_text(v) for k, v in values.items() if v not in (None, "")},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ),
             )
+            values["id"] = row.pk
+            created.append(values)
             touch(table, row.pk, values)
             progress.update(1)
-        model._default_manager.bulk_create(objects, batch_size=500)
+        _insert(model, created)
 
         by_fields: dict[tuple[str, ...], list[models.Model]] = defaultdict(list)
         for row, before, after in plan.update[table.name]:
@@ -669,30 +749,23 @@ def _apply(
             for attname in sorted(before):
                 if attname == "updated_at":
                     continue
-                history.append(
-                    ChangeRecord(
-                        organization_id=row.pk
-                        if table.name == "organization"
-                        else owners.of(table.name, row.values),
-                        resource_id=row.pk,
-                        resource_type=model._meta.model_name or table.name,
-                        action=ChangeRecord.Action.UPDATE,
-                        field_name=attname,
-                        previous_value=_as_text(before[attname]),
-                        replacement_value=_as_text(after[attname]),
-                        actor=actor,
-                        actor_label=actor_label,
-                        created_at=now,
-                    )
+                record(
+                    table,
+                    row.pk,
+                    row.values,
+                    ChangeRecord.Action.UPDATE,
+                    attname,
+                    _as_text(before[attname]),
+                    _as_text(after[attname]),
                 )
             touch(table, row.pk, row.values)
             progress.update(1)
         for fields, objs in by_fields.items():
             model._default_manager.bulk_update(objs, list(fields), batch_size=500)
-        if len(history) > 20000:
-            ChangeRecord.objects.bulk_create(history, batch_size=1000)
+        if len(history) > 50000:
+            rows_insert(ChangeRecord, _HISTORY_FIELDS, history)
             history = []
-    ChangeRecord.objects.bulk_create(history, batch_size=1000)
+    rows_insert(ChangeRecord, _HISTORY_FIELDS, history)
 
     locations = list(touched_locations)
     for start in range(0, len(locations), BATCH):
@@ -780,7 +853,7 @@ def hsds_import_raw(
                 touched = _apply(plan, f"import:{source}"[:200], actor, bar)
                 ids = sorted(touched)
                 for start in range(0, len(ids), BATCH):
-                    search_index_refresh(ids[start : start + BATCH])
+                    search_index_refresh_fast(ids[start : start + BATCH])
                 transaction.on_commit(cities_forget)
         except IntegrityError as error:
             report.problems.append(Problem(source, "(database)", "", str(error)))

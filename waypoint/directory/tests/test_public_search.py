@@ -301,3 +301,22 @@ def test_the_location_button_explains_that_nothing_is_stored(client: Client) -> 
     assert re.search(r"<button [^>]*data-use-location[^>]*hidden", html, re.S)
     assert "It is not stored." in html
     assert "/static/waypoint/search.js" in html
+
+
+def test_distance_sorting_offers_cities_of_locations_without_a_street_address(
+    client: Client,
+) -> None:
+    """A location known only to its city (named after it) gives a city to sort by."""
+    service = service_make(name="Alpha", city="Cluj-Napoca", country="RO")
+    location = service.service_at_locations.get().location
+    location.addresses.all().delete()
+    location.name = "Cluj-Napoca"
+    location.save()
+    service_make(name="Beta", city="Iași", country="RO")
+    status, html = _get(client)
+    assert status == 200
+    assert '<option value="RO:Cluj-Napoca">Cluj-Napoca</option>' in html
+    assert '<option value="RO:Iași">Iași</option>' in html
+    status, html = _get(client, near="RO:Cluj-Napoca")
+    assert status == 200
+    assert "nearest first" in html

@@ -9,12 +9,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.dates import WEEKDAYS
 
+from waypoint.directory.forms import city_value
 from waypoint.directory.models import (
     Address,
     Location,
@@ -24,14 +27,15 @@ from waypoint.directory.models import (
     Service,
     TaxonomyTerm,
 )
-from waypoint.directory.selectors import ServiceSearchResults
+from waypoint.directory.selectors import CardFacts, City, ServiceSearchResults
 from waypoint.directory.taxonomy_data import (
     AUTHORITY_ROLE,
     ORGANIZATION_KIND,
     SERVICE_TYPE,
     TARGET_GROUP,
 )
-from waypoint.lib.countries import country_name, language_name
+from waypoint.lib.countries import countries_by_name, country_name, language_name
+from waypoint.lib.templatetags.waypoint import phone_display, tel_href
 
 DAY_INDEX = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
@@ -172,32 +176,60 @@ def hours_lines(schedules: Iterable[Schedule], reader: str) -> list[HoursLine]:
 
 @dataclass(frozen=True)
 class ResultCard:
-    service: Service
-    types: list[TaxonomyTerm]
-    address: Address | None
-    phone: Phone | None
-    languages: list[str]
-    free: bool
+    """A result card's texts, worked out in one pass for the whole page."""
+
+    pk: uuid.UUID
+    url: str
+    name: str
+    name_lang: str
+    organization: str
+    organization_lang: str
+    closed: bool
     demo: bool
+    free: bool
+    has_address: bool
+    city: str
+    country: str
     distance_km: float | None
+    types: str
+    languages: str
+    has_phone: bool
+    phone_href: str
+    phone_text: str
+    phone_extension: str
+    last_verified_at: datetime | None
 
 
 def result_cards(results: ServiceSearchResults, reader: str) -> list[ResultCard]:
     cards = []
+    empty = CardFacts()
     for service in results.services:
-        phones = all_phones(service)
+        facts = results.cards.get(service.pk, empty)
+        organization = service.organization
+        city, country = facts.address or ("", "")
+        number, extension = facts.phone or ("", None)
         cards.append(
             ResultCard(
-                service=service,
-                types=_terms_of(
-                    results.service_terms.get(service.pk, []), SERVICE_TYPE
-                ),
-                address=first_address(service),
-                phone=phones[0] if phones else None,
-                languages=language_labels(language_codes(service), reader),
-                free=is_free(service),
-                demo=is_demo(service),
+                pk=service.pk,
+                url=reverse("directory:service", kwargs={"pk": service.pk}),
+                name=service.translated("name", reader),
+                name_lang=service.translated_language("name", reader),
+                organization=organization.translated("name", reader),
+                organization_lang=organization.translated_language("name", reader),
+                closed=service.status == Service.Status.TEMPORARILY_CLOSED,
+                demo=facts.demo,
+                free=facts.free,
+                has_address=facts.address is not None,
+                city=city,
+                country=country_name(country, reader) if country else "",
                 distance_km=results.distances_km.get(service.pk),
+                types=", ".join(t.translated("name", reader) for t in facts.types),
+                languages=", ".join(language_labels(facts.languages, reader)),
+                has_phone=facts.phone is not None,
+                phone_href=tel_href(number) if facts.phone else "",
+                phone_text=phone_display(number) if facts.phone else "",
+                phone_extension=str(extension) if extension else "",
+                last_verified_at=service.last_verified_at,
             )
         )
     return cards
@@ -248,16 +280,35 @@ def language_choices(
 
 
 def country_choices(
-    counts: Mapping[str, Mapping[str, int]], codes: Iterable[str], reader: str
-) -> list[tuple[str, str, int]]:
-    """Countries for the select, with the number of results in each."""
-    return sorted(
-        (
-            (code, country_name(code, reader), counts.get("country", {}).get(code, 0))
-            for code in codes
-        ),
-        key=lambda row: row[1].casefold(),
-    )
+    counts: Mapping[str, Mapping[str, int]], reader: str, selected: str
+) -> list[tuple[str, str, int, bool]]:
+    """Countries for the select: code, name, results in it, chosen."""
+    in_country = counts.get("country", {})
+    return [
+        (code, name, in_country.get(code, 0), code == selected)
+        for code, name in countries_by_name(reader)
+    ]
+
+
+@dataclass(frozen=True)
+class CityGroup:
+    country: str
+    cities: list[tuple[str, str, bool]]  # value, name, chosen
+
+
+def city_groups(cities: Sequence[City], reader: str, selected: str) -> list[CityGroup]:
+    """Cities by country (in the order given), for "sort by distance from"."""
+    groups: list[CityGroup] = []
+    current = None
+    for city in cities:
+        if current is None or city.country != current:
+            current = city.country
+            groups.append(
+                CityGroup(country_name(current, reader) if current else "", [])
+            )
+        value = city_value(city)
+        groups[-1].cities.append((value, city.name, value == selected))
+    return groups
 
 
 @dataclass(frozen=True)

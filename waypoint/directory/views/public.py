@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 from waypoint.directory import selectors
 from waypoint.directory.forms import SearchForm
 from waypoint.directory.views import display
-from waypoint.lib.countries import COUNTRY_CODES
 
 
 def _reader() -> str:
@@ -49,34 +48,28 @@ def _errors(form: SearchForm) -> list[dict[str, str]]:
 def search(request: HttpRequest) -> HttpResponse:
     reader = _reader()
     terms = selectors.filter_terms()
-    form = SearchForm(request.GET, terms=terms, cities=selectors.cities())
+    cities = selectors.cities()
+    form = SearchForm(request.GET, terms=terms, cities=cities)
     valid = form.is_valid()
     query = form.search_query(per_page=settings.SEARCH_PAGE_SIZE)
     results = selectors.service_search(query=query)
     counts = results.facet_counts
     data = request.GET
-    type_choices = form.fields["type"].choices  # type: ignore[attr-defined]
-    target_choices = form.fields["target"].choices  # type: ignore[attr-defined]
     facets = {
-        "type": display.facet_options(
-            facet="type",
-            choices=type_choices,
+        name: display.facet_options(
+            facet=name,
+            choices=[(t.code, t.translated("name", reader)) for t in terms[name]],
             counts=counts,
-            selected=data.getlist("type"),
-        ),
-        "target": display.facet_options(
-            facet="target",
-            choices=target_choices,
-            counts=counts,
-            selected=data.getlist("target"),
-        ),
-        "lang": display.facet_options(
-            facet="lang",
-            choices=display.language_choices(counts, data.getlist("lang"), reader),
-            counts=counts,
-            selected=data.getlist("lang"),
-        ),
+            selected=data.getlist(name),
+        )
+        for name in ("type", "target")
     }
+    facets["lang"] = display.facet_options(
+        facet="lang",
+        choices=display.language_choices(counts, data.getlist("lang"), reader),
+        counts=counts,
+        selected=data.getlist("lang"),
+    )
     active_filters = sum(
         1
         for key in (
@@ -97,8 +90,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "cards": display.result_cards(results, reader),
         "facets": facets,
-        "countries": display.country_choices(counts, COUNTRY_CODES, reader),
-        "cities": selectors.cities(),
+        "countries": display.country_choices(counts, reader, data.get("country", "")),
+        "cities": cities,
+        "city_groups": display.city_groups(cities, reader, data.get("near", "")),
         "free_count": counts.get("free", {}).get("1", 0),
         "errors": _errors(form),
         "error_fields": set(form.errors),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -56,7 +57,12 @@ def tel_href(number: str) -> str:
 @register.filter
 def phone_display(number: str) -> str:
     """A number grouped for reading (``+40 21 123 4567``), as stored otherwise."""
-    text = str(number or "")
+    return _phone_display(str(number or ""))
+
+
+@lru_cache(maxsize=4096)
+def _phone_display(text: str) -> str:
+    # Parsing is the costly part of a result card; numbers repeat across pages.
     try:
         parsed = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:

@@ -1,0 +1,124 @@
+"""The row-based HSDS documents and index sources against the model-based ones."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from waypoint.api.tests.conftest import make_services
+from waypoint.directory.demo import demo_load
+from waypoint.directory.hsds.documents import (
+    service_documents,
+    service_list_documents,
+    service_rows,
+)
+from waypoint.directory.hsds.indexing import index_sources
+from waypoint.directory.hsds.mapping import (
+    Context,
+    attributes_attach,
+    service_dict,
+    services_full,
+    services_list,
+)
+from waypoint.directory.models import Attribute, Service
+from waypoint.directory.search import _index_one, _source_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _directory() -> list[Any]:
+    demo_load()
+    make_services(6)
+    return list(Service.objects.order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("lang", [None, "", "ro", "de"])
+@pytest.mark.parametrize("extensions", [False, True])
+def test_row_documents_are_the_model_documents_byte_for_byte(
+    lang: str | None, extensions: bool
+) -> None:
+    """Full and list documents, texts, attributes and languages used all match."""
+    ids = _directory()
+    by_id = {s.pk: s for s in services_full(Service.objects.filter(pk__in=ids))}
+    expected_ctx = Context(lang=lang, extensions=extensions)
+    expected = [service_dict(by_id[pk], expected_ctx, full=True) for pk in ids]
+    attributes_attach(expected, expected_ctx)
+    ctx = Context(lang=lang, extensions=extensions)
+    documents = service_documents(service_rows(ids), ctx)
+    assert json.dumps(documents) == json.dumps(expected)
+    assert ctx.languages_used == expected_ctx.languages_used
+
+    listed = {s.pk: s for s in services_list(Service.objects.filter(pk__in=ids))}
+    list_ctx = Context(lang=lang, extensions=extensions)
+    assert service_list_documents(service_rows(ids), list_ctx) == [
+        service_dict(listed[pk], Context(lang=lang, extensions=extensions), full=False)
+        for pk in ids
+    ]
+
+
+def test_row_documents_keep_the_order_asked_for_and_skip_unknown_ids() -> None:
+    """Ids come back in the order given; an id of nothing is left out."""
+    ids = _directory()[:3]
+    unknown = Attribute.objects.values_list("pk", flat=True).first()
+    asked = [ids[2], unknown, ids[0]]
+    documents = service_documents(service_rows(asked), Context(lang=""))
+    assert [d["id"] for d in documents] == [str(ids[2]), str(ids[0])]
+
+
+def test_row_documents_read_a_fixed_number_of_statements() -> None:
+    """One service or all of them: the same number of SQL statements."""
+    ids = _directory()
+    with CaptureQueriesContext(connection) as one:
+        service_documents(service_rows(ids[:1]), Context(lang=""))
+    with CaptureQueriesContext(connection) as every:
+        service_documents(service_rows(ids), Context(lang=""))
+    assert len(one) == len(every) <= 16
+
+
+def test_index_sources_give_the_same_index_rows_as_the_models() -> None:
+    """The importer's plain-row index sources index exactly as the models do."""
+    ids = _directory()
+    services = (
+        Service.objects.filter(pk__in=ids)
+        .select_related("organization")
+        .prefetch_related(
+            "cost_options",
+            "languages",
+            "schedules",
+            "service_at_locations__location__addresses",
+            "service_at_locations__location__languages",
+            "service_at_locations__schedules",
+        )
+    )
+    terms: dict[Any, list[Attribute]] = defaultdict(list)
+    for attribute in Attribute.objects.filter(
+        link_entity__in=["service", "organization"]
+    ).select_related("taxonomy_term__taxonomy_ref"):
+        terms[attribute.link_id].append(attribute)
+
+    def comparable(row: Any) -> tuple[Any, ...]:
+        # Documents are bags of words: the order of rows read may differ.
+        return (
+            row.name_doc,
+            sorted(row.body_doc.split()),
+            row.latitude,
+            row.longitude,
+            row.timezone,
+            row.is_active,
+            row.facets,
+            sorted(row.openings, key=str),
+        )
+
+    expected = {
+        s.pk: comparable(
+            _index_one(_source_of(s, terms[s.pk] + terms[s.organization_id]))
+        )
+        for s in services
+    }
+    got = {s.service_id: comparable(_index_one(s)) for s in index_sources(ids)}
+    assert got == expected
