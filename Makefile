@@ -11,13 +11,13 @@ LOCAL_ENV := WAYPOINT_HTTPS=0 EMAIL_BACKEND=django.core.mail.backends.console.Em
 # (losing var/field_keys makes the encrypted data unreadable).
 KEYS := var/secret_key var/field_keys var/blind_index_key
 
-.PHONY: run setup install messages static test lint typecheck pytest bench clean
+.PHONY: run setup install messages fonts static test lint typecheck pytest bench clean
 
 run: setup
 	@echo "Waypoint is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-setup: install $(KEYS) messages static
+setup: install $(KEYS) messages fonts static
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
 	$(LOCAL_ENV) $(PY) manage.py load_demo
 	$(LOCAL_ENV) $(PY) manage.py load_activities_demo
@@ -49,10 +49,14 @@ messages: install $(KEYS)
 	@command -v msgfmt >/dev/null || scripts/apt-install gettext
 	$(LOCAL_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0
 
+# The PDF downloads embed DejaVu Sans for Romanian, Bulgarian and Greek letters.
+fonts:
+	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || scripts/apt-install fonts-dejavu-core
+
 static: install $(KEYS)
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input -v 0
 
-test: install messages
+test: install messages fonts
 	scripts/test
 
 bench: setup

@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "waypoint.directory",
     "waypoint.api",
     "waypoint.cases",
+    "waypoint.referrals",
     "waypoint.activities",
+    "waypoint.reports",
     # After Waypoint's apps, so that waypoint/accounts/templates overrides
     # allauth's templates.
     "allauth",
@@ -342,6 +344,8 @@ WAYPOINT_PRIVATE_FILES_DIR = Path(
 # Where the quick-exit control sends a person: a neutral, busy site.
 QUICK_EXIT_URL = env_str("WAYPOINT_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 SEARCH_PAGE_SIZE = env_int("WAYPOINT_SEARCH_PAGE_SIZE", 20)
+# The platform's public address, for links in emails (e.g. https://waypoint.example.org).
+WAYPOINT_BASE_URL = env_str("WAYPOINT_BASE_URL", "").rstrip("/")
 # Public API: requests per client and window (0 turns the limit off).
 WAYPOINT_API_RATE_LIMIT = env_int("WAYPOINT_API_RATE_LIMIT", 600)
 WAYPOINT_API_RATE_PERIOD = env_int("WAYPOINT_API_RATE_PERIOD", 60)

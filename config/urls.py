@@ -14,7 +14,9 @@ urlpatterns += i18n_patterns(
     path("", include("waypoint.directory.urls")),
     path("accounts/", include("waypoint.accounts.urls")),
     path("cases/", include("waypoint.cases.urls")),
+    path("referrals/", include("waypoint.referrals.urls")),
     path("activities/", include("waypoint.activities.urls")),
+    path("reports/", include("waypoint.reports.urls")),
     # django-allauth's own pages: second factor, password change and reset,
     # re-authentication (sign-up is closed: staff are invited).
     path("accounts/", include("allauth.urls")),

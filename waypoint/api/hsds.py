@@ -45,6 +45,11 @@ from waypoint.api.selectors import (
     taxonomy_terms_select,
     total_pages,
 )
+from waypoint.directory.hsds.documents import (
+    service_documents,
+    service_list_documents,
+    service_rows,
+)
 from waypoint.directory.hsds.mapping import (
     HSDS_VERSION,
     PROFILE_URL,
@@ -57,9 +62,6 @@ from waypoint.directory.hsds.mapping import (
     scalars,
     service_at_location_dict,
     service_at_locations_full,
-    service_dict,
-    services_full,
-    services_list,
     taxonomy_term_dict,
 )
 from waypoint.directory.models import (
@@ -239,15 +241,10 @@ def _render_services(*, full: bool, minimal: bool) -> Render:
                     }
                 )
             return out
-        qs = (
-            services_full(Service.objects.all())
-            if full
-            else services_list(Service.objects.all())
-        )
-        documents = [service_dict(s, ctx, full=full) for s in _in_order(qs, ids)]
+        services = service_rows(ids)
         if full:
-            attributes_attach(documents, ctx)
-        return documents
+            return service_documents(services, ctx)
+        return service_list_documents(services, ctx)
 
     return render
 
@@ -349,16 +346,11 @@ def services(
     },
 )
 def service(request: HttpRequest, id: str, params: Query[LangParams]) -> HttpResponse:
-    pk = parse_id(id)
-    found = services_full(
-        Service.objects.filter(pk=pk, status__in=PUBLIC_STATUSES)
-    ).first()
-    if found is None:
+    rows = service_rows([parse_id(id)])
+    if not rows or rows[0]["status"] not in PUBLIC_STATUSES:
         raise Http404
     ctx = Context(lang=requested_language(request, params))
-    document = service_dict(found, ctx, full=True)
-    attributes_attach([document], ctx)
-    return _respond(document, ctx)
+    return _respond(service_documents(rows, ctx)[0], ctx)
 
 
 @api.get(

@@ -2,7 +2,8 @@
 
 Every filter combines with the others (AND). Lists are ordered by id, which
 the primary key index gives for free, except a free-text search (by
-relevance, through the directory's own search) and a proximity sort (by
+relevance, through the directory's own ``run_search``, unless combined with
+an HSDS filter, a distance sort or streaming) and a proximity sort (by
 distance).
 """
 
@@ -41,7 +42,9 @@ from waypoint.directory.models import (
 )
 from waypoint.directory.search import (
     FTS_TABLE,
+    SearchQuery,
     haversine_km,
+    run_search,
 )
 from waypoint.lib.text import search_terms
 
@@ -160,10 +163,30 @@ def _by_distance(
     return ordered if radius_km is not None else ordered + sorted(unlocated, key=str)
 
 
+def _ranked(params: ServiceParams, text: str) -> Selection:
+    """A page of a free-text search, by relevance, from the directory's search."""
+    page = run_search(
+        SearchQuery(
+            text=text,
+            country=(params.x_country or "").upper(),
+            languages=[params.x_language.lower()] if params.x_language else [],
+            targets=[params.x_target_group] if params.x_target_group else [],
+            page=params.page,
+            per_page=params.per_page,
+        ),
+        now=timezone.now(),
+    )
+    return Selection(ids=page.service_ids, total=page.total)
+
+
 def services_select(params: ServiceParams, *, stream: bool) -> Selection:
-    q, _hsds = _service_conditions(params)
+    q, hsds = _service_conditions(params)
     near = _near(params)
     text = (params.search or "").strip()
+    if text and search_terms(text) and not (hsds or stream or near):
+        # The public search's own ranking. Combined with HSDS filters, a
+        # distance sort or streaming, matches are filtered instead (id order).
+        return _ranked(params, text)
     qs = Service.objects.filter(q)
     if text:
         matches = search_matches(text)

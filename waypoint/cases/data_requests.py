@@ -304,6 +304,11 @@ def person_anonymise(*, actor: User | None, person: Person) -> Person:
             )
         document.delete()
     PossibleDuplicate.objects.filter(Q(person=person) | Q(other=person)).delete()
+    # What referrals carried to other organisations goes too; their status
+    # history (no personal data) stays for the statistics.
+    from waypoint.referrals.models import Referral
+
+    Referral.objects.filter(case__in=cases).update(snapshot={})
     for case in cases:
         audit_event_record(
             actor=actor,

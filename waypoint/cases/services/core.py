@@ -45,6 +45,7 @@ from waypoint.cases.models import (
 )
 from waypoint.cases.selectors import cases_visible_to, may_supervise
 from waypoint.directory.models import Organization
+from waypoint.referrals.services import referrals_withdraw_for_consent
 
 DEFAULT_REFLECTION_DAYS = 30
 
@@ -474,6 +475,12 @@ def consent_record(
         scope=scope,
         replaces=replaces.pk if replaces else None,
     )
+    if replaces is not None:
+        # A withdrawal, or a change that no longer covers what was sent,
+        # withdraws the open referrals the earlier consent allowed.
+        referrals_withdraw_for_consent(
+            actor=actor, consent=replaces, replacement=consent
+        )
     return consent
 
 

@@ -1,0 +1,291 @@
+"""Referrals of a case to another member organisation.
+
+A referral carries a ``snapshot`` of the case, frozen when it was sent and
+holding only the data categories the person consented to share: the recipient
+reads the snapshot, never the case. Every change of status is a
+compare-and-swap on ``version`` and an append-only ``ReferralEvent`` (database
+triggers refuse UPDATE and DELETE, see migration 0002). Free text that may
+describe the person (reasons, outcomes, messages) is encrypted at rest.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from waypoint.cases.models import AppendOnly, DataCategory
+from waypoint.lib.crypto import EncryptedJSONField, EncryptedTextField
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Need(models.TextChoices):
+    """What the referral asks for: the directory's service types."""
+
+    LEGAL_COUNSELLING = "legal-counselling", _("legal counselling")
+    LEGAL_REPRESENTATION = "legal-representation", _("legal representation")
+    SOCIAL_COUNSELLING = "social-counselling", _("social counselling")
+    PSYCHOLOGICAL_COUNSELLING = (
+        "psychological-counselling",
+        _("psychological counselling"),
+    )
+    MEDICAL_CARE = "medical-care", _("medical care")
+    SHELTER = "shelter", _("shelter")
+    INTERPRETATION = "interpretation", _("interpretation")
+    COMPENSATION_CLAIMS = "compensation-claims", _("compensation claims")
+    RETURN_REINTEGRATION = "return-reintegration", _("return and reintegration")
+    ASYLUM_IMMIGRATION = "asylum-immigration", _("asylum and immigration")
+
+
+class Priority(models.TextChoices):
+    ROUTINE = "routine", _("routine")
+    URGENT = "urgent", _("urgent")
+    EMERGENCY = "emergency", _("emergency")
+
+
+class ReferralCategory(models.TextChoices):
+    """The parts of a case a referral may carry."""
+
+    IDENTITY = "identity", _("name and date of birth")
+    CONTACT = "contact", _("contact details")
+    DOCUMENTS = "documents", _("identity document numbers")
+    NATIONALITY_LANGUAGES = "nationality_languages", _("nationality and languages")
+    CASE_SUMMARY = "case_summary", _("case summary")
+    NEEDS_ASSESSMENT = "needs_assessment", _("needs assessment")
+    RISK_LEVEL = "risk_level", _("risk level")
+    IDENTIFICATION_STATUS = "identification_status", _("identification status")
+
+
+# The consent category (waypoint.cases.models.DataCategory) that must cover
+# each referral category. Nationality and languages identify a person as
+# surely as a name in a small community, so they need the identity consent.
+CONSENT_CATEGORY: dict[str, str] = {
+    ReferralCategory.IDENTITY: DataCategory.IDENTITY,
+    ReferralCategory.CONTACT: DataCategory.CONTACT,
+    ReferralCategory.DOCUMENTS: DataCategory.DOCUMENTS,
+    ReferralCategory.NATIONALITY_LANGUAGES: DataCategory.IDENTITY,
+    ReferralCategory.CASE_SUMMARY: DataCategory.SITUATION,
+    ReferralCategory.NEEDS_ASSESSMENT: DataCategory.NEEDS,
+    ReferralCategory.RISK_LEVEL: DataCategory.NEEDS,
+    ReferralCategory.IDENTIFICATION_STATUS: DataCategory.IDENTIFICATION,
+}
+
+
+class Status(models.TextChoices):
+    SENT = "sent", _("sent")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    NOT_COMPLETED = "not_completed", _("not completed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    EXPIRED = "expired", _("expired")
+
+
+# Waiting for the recipient's answer: these expire after the respond-by date.
+AWAITING = frozenset({Status.SENT, Status.ACKNOWLEDGED})
+# Not finished: these can still be withdrawn.
+OPEN = AWAITING | {Status.ACCEPTED, Status.IN_PROGRESS}
+
+
+class DeclineReason(models.TextChoices):
+    NO_CAPACITY = "no_capacity", _("no capacity at present")
+    NOT_ELIGIBLE = "not_eligible", _("the person is not eligible")
+    OUT_OF_AREA = "out_of_area", _("outside the area served")
+    SERVICE_UNAVAILABLE = "service_unavailable", _("the service is not offered")
+    INSUFFICIENT_INFORMATION = (
+        "insufficient_information",
+        _("not enough information to decide"),
+    )
+    OTHER = "other", _("other reason")
+
+
+class NotCompletedReason(models.TextChoices):
+    PERSON_WITHDREW = "person_withdrew", _("the person withdrew")
+    CONTACT_LOST = "contact_lost", _("contact lost")
+    OTHER = "other", _("other reason")
+
+
+class Referral(models.Model):
+    """A case's request for a service of another member organisation."""
+
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    sender_organization = models.ForeignKey(
+        "accounts.MemberOrganization",
+        verbose_name=_("sending organisation"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    sent_by = models.ForeignKey(
+        USER, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        "accounts.MemberOrganization",
+        verbose_name=_("recipient organisation"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("service"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    needs = models.JSONField(_("needs"), default=list)
+    priority = models.CharField(
+        _("priority"), max_length=12, choices=Priority.choices, default=Priority.ROUTINE
+    )
+    respond_by = models.DateField(_("respond by"))
+    accompanied = models.BooleanField(
+        _("the person will be accompanied"), default=False
+    )
+    interpreter_language = models.CharField(
+        _("interpreter needed for"), max_length=8, blank=True
+    )
+    data_categories = models.JSONField(_("data shared"), default=list)
+    consent = models.ForeignKey(
+        "cases.Consent",
+        verbose_name=_("consent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    override_reason = EncryptedTextField(
+        _("reason for sending without a covering consent"), blank=True
+    )
+    override_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    snapshot = EncryptedJSONField(_("data shared"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SENT
+    )
+    decline_reason = models.CharField(
+        _("reason"), max_length=32, choices=DeclineReason.choices, blank=True
+    )
+    not_completed_reason = models.CharField(
+        _("reason"), max_length=32, choices=NotCompletedReason.choices, blank=True
+    )
+    response_text = EncryptedTextField(_("explanation"), blank=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("re-sends"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resent_as",
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "status", "sent_at"]),
+            models.Index(fields=["status", "respond_by"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consent__isnull=False) | ~models.Q(override_by=None),
+                name="referrals_referral_consent_or_override",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"R-{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:detail", kwargs={"pk": self.pk})
+
+    @property
+    def need_labels(self) -> list[str]:
+        labels = dict(Need.choices)
+        return [str(labels.get(code, code)) for code in self.needs]
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(ReferralCategory.choices)
+        return [str(labels.get(code, code)) for code in self.data_categories]
+
+
+class ReferralEvent(AppendOnly):
+    """One change of a referral's status; never changed or deleted."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="events"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    # None when the platform acted (expiry at the respond-by date).
+    actor = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"R-{self.referral_id}: {self.from_status}→{self.to_status}"
+
+
+class ReferralMessage(AppendOnly):
+    """A message between the two sides of a referral."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="messages"
+    )
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.MemberOrganization", on_delete=models.PROTECT, related_name="+"
+    )
+    text = EncryptedTextField(_("message"))
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"R-{self.referral_id}: message {self.pk}"
+
+
+class Notification(models.Model):
+    """Something about a referral that a member of staff should look at.
+
+    Holds codes only (the referral and its new status), never personal data.
+    """
+
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="referral_notifications"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="notifications"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    is_message = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"R-{self.referral_id} → {self.user_id}"

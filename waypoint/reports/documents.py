@@ -1,0 +1,434 @@
+"""The annual activity report as PDF and DOCX, from the web page's own data.
+
+``report_outline`` turns the selector's ``AnnualReportData`` into a short
+list of blocks (headings, paragraphs, lists, fact lists, tables) in the
+reader's language; the PDF and DOCX writers only lay those blocks out, so the
+two downloads and the web page cannot say different things.
+
+The PDF embeds DejaVu Sans (Debian's ``fonts-dejavu-core``), which has the
+Romanian, Bulgarian and Greek letters that the core PDF fonts lack.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.shared import Pt
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from waypoint.activities.models import Event, PartnerRole, Project
+from waypoint.activities.selectors import AnnualReportData
+from waypoint.activities.templatetags.activities import day_range, partial_date
+from waypoint.directory.models import Address
+from waypoint.lib.countries import country_name
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+PDF_TYPE = "application/pdf"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass
+class Block:
+    """One piece of the report: ``kind`` is heading, text, items, facts or table."""
+
+    kind: str
+    text: str = ""
+    level: int = 1
+    items: list[str] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    title: str
+    organization: str
+    language: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.blocks.append(Block("heading", text=text, level=level))
+
+    def paragraphs(self, text: str) -> None:
+        for part in (p.strip() for p in text.split("\n\n")):
+            if part:
+                self.blocks.append(Block("text", text=part))
+
+    def items(self, items: list[str]) -> None:
+        if items:
+            self.blocks.append(Block("items", items=items))
+
+    def lines(self, text: str) -> None:
+        self.items([line.strip() for line in text.splitlines() if line.strip()])
+
+
+def event_place(event: Event) -> str:
+    place = ", ".join(p for p in (event.city, country_name(event.country)) if p)
+    if event.online:
+        return f"{place} ({_('online')})" if place else _("online")
+    return place
+
+
+def event_participants(event: Event) -> str:
+    total = event.participants_total
+    return str(total) if total is not None else _("not recorded")
+
+
+def event_who(event: Event, language: str) -> str:
+    parts = []
+    if event.participant_professions:
+        parts.append(", ".join(row.label for row in event.participant_professions))
+    if event.participant_countries:
+        names = ", ".join(country_name(r.code) for r in event.participant_countries)
+        parts.append(f"{_('from')} {names}")
+    if event.participant_institutions:
+        parts.append(", ".join(row.code for row in event.participant_institutions))
+    if event.speakers:
+        speakers = event.translated("speakers", language)
+        parts.append(f"{_('Trainers and speakers:')} {speakers}")
+    return "; ".join(parts)
+
+
+def _events_table(events: list[Event], language: str) -> Block:
+    return Block(
+        "table",
+        header=[
+            _("Date"),
+            _("Event"),
+            _("Place"),
+            _("Participants"),
+            _("Who took part"),
+        ],
+        rows=[
+            [
+                day_range(e.start_date, e.end_date),
+                f"{e.translated('title', language)} ({e.get_type_display()})",
+                event_place(e),
+                event_participants(e),
+                event_who(e, language),
+            ]
+            for e in events
+        ],
+    )
+
+
+def _period(project: Project) -> str:
+    start = partial_date(project.start_date, project.start_precision)
+    end = (
+        partial_date(project.end_date, project.end_precision)
+        if project.end_date
+        else _("ongoing")
+    )
+    return f"{start} – {end}"
+
+
+def _project_facts(project: Project, language: str) -> list[tuple[str, str]]:
+    funding = project.get_funding_programme_display()
+    if project.grant_reference:
+        funding += f" ({_('grant')} {project.grant_reference})"
+    facts = [(_("Funding"), funding), (_("Period"), _period(project))]
+    members = list(project.memberships.all())
+    for member in members:
+        if member.role == PartnerRole.COORDINATOR:
+            facts.append(
+                (_("Coordinator"), member.organization.translated("name", language))
+            )
+    partners = [
+        member.organization.translated("name", language)
+        + (f" ({member.get_role_display()})" if member.role == "associate" else "")
+        for member in members
+        if member.role != PartnerRole.COORDINATOR
+    ]
+    if partners:
+        facts.append((_("Partners"), "; ".join(partners)))
+    if project.countries:
+        facts.append(
+            (_("Countries"), ", ".join(country_name(c) for c in project.countries))
+        )
+    if project.website:
+        facts.append((_("Website"), project.website))
+    return facts
+
+
+def _address_text(address: Address) -> str:
+    lines = [address.attention, address.address_1, address.address_2]
+    city = " ".join(p for p in (address.postal_code, address.city) if p)
+    if address.state_province and address.state_province != address.city:
+        city += f", {address.state_province}"
+    lines += [city, country_name(address.country)]
+    return "\n".join(line for line in lines if line)
+
+
+def report_outline(data: AnnualReportData, language: str) -> Outline:
+    """The report's content in ``language``, in the web page's order."""
+    report, org = data.report, data.organization
+    title = _("Annual activity report %(year)s") % {"year": report.year}
+    outline = Outline(
+        title=title, organization=org.translated("name", language), language=language
+    )
+
+    def text(obj: object, name: str) -> str:
+        return str(obj.translated(name, language))  # type: ignore[attr-defined]
+
+    if report.foreword:
+        outline.heading(_("Foreword"))
+        outline.paragraphs(text(report, "foreword"))
+
+    outline.heading(_("Organisational structure"))
+    outline.paragraphs(text(report, "about"))
+    if report.values:
+        outline.heading(_("Fundamental values"), 2)
+        outline.lines(text(report, "values"))
+    if report.objectives:
+        outline.heading(_("Objectives"), 2)
+        outline.lines(text(report, "objectives"))
+    if data.departments:
+        outline.heading(_("Departments and staff"), 2)
+        outline.blocks.append(
+            Block(
+                "table",
+                header=[
+                    _("Department"),
+                    _("Responsibilities"),
+                    _("Staff and collaborators"),
+                ],
+                rows=[
+                    [
+                        text(d, "name"),
+                        text(d, "responsibilities"),
+                        "; ".join(
+                            f"{str(s.get_role_display()).capitalize()}: {s.count}"
+                            for s in d.staff.all()
+                        ),
+                    ]
+                    for d in data.departments
+                ],
+            )
+        )
+
+    outline.heading(_("Projects"))
+    outline.paragraphs(text(report, "projects_introduction"))
+    if not data.projects:
+        outline.paragraphs(_("No projects ran in this year."))
+    for section in data.projects:
+        project = section.project
+        heading = text(project, "title")
+        if project.acronym:
+            heading += f" ({project.acronym})"
+        outline.heading(heading, 2)
+        outline.blocks.append(Block("facts", facts=_project_facts(project, language)))
+        if project.objectives:
+            outline.heading(_("Objectives"), 3)
+            outline.paragraphs(text(project, "objectives"))
+        if project.outputs:
+            outline.heading(_("Outputs"), 3)
+            outline.paragraphs(text(project, "outputs"))
+        if section.events:
+            outline.heading(_("Events"), 3)
+            outline.blocks.append(_events_table(section.events, language))
+        if section.publications:
+            outline.heading(_("Publications"), 3)
+            outline.items(
+                [
+                    f"{text(p, 'title')} — {p.get_type_display()}, "
+                    f"{partial_date(p.published, p.published_precision)}"
+                    for p in section.publications
+                ]
+            )
+        if section.campaigns:
+            outline.heading(_("Awareness campaigns"), 3)
+            outline.items(
+                [
+                    f"{text(c, 'title')} — {text(c, 'channel')}, "
+                    + ", ".join(country_name(code) for code in c.countries)
+                    for c in section.campaigns
+                ]
+            )
+
+    outline.heading(_("International events"))
+    outline.paragraphs(text(report, "international_introduction"))
+    if data.international_events:
+        outline.blocks.append(_events_table(data.international_events, language))
+    else:
+        outline.paragraphs(_("No international events are recorded for this year."))
+
+    outline.heading(_("Partners"))
+    outline.paragraphs(text(report, "partners_introduction"))
+    for group in data.partners:
+        outline.heading(str(group.kind.label), 2)
+        outline.items(
+            [
+                p.translated("name", language)
+                + (f" ({country_name(p.country)})" if p.country else "")
+                for p in group.partners
+            ]
+        )
+
+    outline.heading(_("Contact information"))
+    for address in data.addresses:
+        outline.blocks.append(Block("text", text=_address_text(address)))
+    contact = []
+    if org.website:
+        contact.append((_("Website"), org.website))
+    if org.email:
+        contact.append((_("Email"), org.email))
+    if contact:
+        outline.blocks.append(Block("facts", facts=contact))
+    return outline
+
+
+# --- PDF ---
+
+
+class _ReportPDF(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", size=8)
+        self.cell(
+            0,
+            6,
+            f"{self.footer_text} · {self.page_no()}",
+            align="C",
+        )
+
+
+# Column widths (mm) of the events and the departments tables.
+_WIDTHS = {5: (30, 52, 30, 22, 56), 3: (55, 80, 55)}
+
+
+def _pdf_setup(outline: Outline, *, compress: bool) -> _ReportPDF:
+    if not FONT_REGULAR.exists():
+        raise RuntimeError(
+            f"{FONT_REGULAR} is missing: install Debian's fonts-dejavu-core."
+        )
+    pdf = _ReportPDF(format="A4")
+    pdf.set_compression(compress)
+    pdf.add_font("DejaVu", "", str(FONT_REGULAR))
+    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+    pdf.set_title(outline.title)
+    pdf.set_author(outline.organization)
+    pdf.set_lang(outline.language)
+    pdf.set_creator("Waypoint")
+    pdf.footer_text = f"{outline.organization} — {outline.title}"
+    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.set_margins(10, 12, 10)
+    return pdf
+
+
+def _pdf_cover(pdf: _ReportPDF, outline: Outline) -> None:
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=13)
+    pdf.multi_cell(0, 8, outline.organization, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", 20)
+    pdf.multi_cell(0, 11, outline.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+
+def annual_report_pdf(outline: Outline, *, compress: bool = True) -> bytes:
+    """The report as PDF; ``compress=False`` leaves the page text readable."""
+    pdf = _pdf_setup(outline, compress=compress)
+    _pdf_cover(pdf, outline)
+    sizes = {1: 16, 2: 13, 3: 11}
+    for block in outline.blocks:
+        if block.kind == "heading":
+            pdf.ln(2)
+            if block.level == 1 and pdf.get_y() > 200:
+                pdf.add_page()
+            pdf.start_section(block.text, level=block.level - 1)
+            pdf.set_font("DejaVu", "B", sizes.get(block.level, 11))
+            pdf.multi_cell(0, 7, block.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+        elif block.kind == "text":
+            pdf.set_font("DejaVu", size=10)
+            pdf.multi_cell(0, 5, block.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+        elif block.kind == "items":
+            pdf.set_font("DejaVu", size=10)
+            for item in block.items:
+                pdf.multi_cell(0, 5, f"• {item}", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+        elif block.kind == "facts":
+            for label, value in block.facts:
+                pdf.set_font("DejaVu", "B", 10)
+                pdf.multi_cell(0, 5, label, new_x="LMARGIN", new_y="NEXT")
+                pdf.set_font("DejaVu", size=10)
+                pdf.multi_cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+        elif block.kind == "table":
+            _pdf_table(pdf, block)
+    return bytes(pdf.output())
+
+
+def _pdf_table(pdf: _ReportPDF, block: Block) -> None:
+    pdf.set_font("DejaVu", size=8)
+    widths = _WIDTHS.get(len(block.header))
+    with pdf.table(
+        col_widths=widths,
+        headings_style=FontFace(emphasis="BOLD"),
+        line_height=4,
+        text_align="LEFT",
+        first_row_as_headings=True,
+        repeat_headings=1,
+    ) as table:
+        table.row(block.header)
+        for values in block.rows:
+            table.row(values)
+    pdf.ln(3)
+
+
+# --- DOCX ---
+
+
+def annual_report_docx(outline: Outline) -> bytes:
+    document = Document()
+    properties = document.core_properties
+    properties.title = outline.title
+    properties.author = outline.organization
+    properties.language = outline.language
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(10)
+    document.add_paragraph(outline.organization)
+    document.add_heading(outline.title, level=0)
+    for block in outline.blocks:
+        if block.kind == "heading":
+            document.add_heading(block.text, level=min(block.level, 9))
+        elif block.kind == "text":
+            for line in block.text.split("\n\n"):
+                document.add_paragraph(line)
+        elif block.kind == "items":
+            for item in block.items:
+                document.add_paragraph(item, style="List Bullet")
+        elif block.kind == "facts":
+            for label, value in block.facts:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(f"{label}: ").bold = True
+                paragraph.add_run(value)
+        elif block.kind == "table":
+            table = document.add_table(rows=1, cols=len(block.header))
+            table.style = "Table Grid"
+            for cell, heading in zip(table.rows[0].cells, block.header, strict=True):
+                cell.text = ""
+                cell.paragraphs[0].add_run(heading).bold = True
+            for values in block.rows:
+                cells = table.add_row().cells
+                for cell, value in zip(cells, values, strict=True):
+                    cell.text = value
+            document.add_paragraph()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def filename(year: int, extension: str) -> str:
+    return f"annual-report-{year}.{extension}"
