@@ -5,6 +5,7 @@ hours, and the ``FormGroup`` that validates and saves a page's forms together.
 from __future__ import annotations
 
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -399,7 +400,7 @@ def _form_errors(form: forms.BaseForm, prefix_label: str = "") -> Iterable[Error
             yield ErrorItem(anchor=anchor, label=bound_label, message=str(message))
 
 
-class FormGroup:
+class FormGroup(ABC):
     """One page's main form and its formsets."""
 
     form: forms.BaseForm
@@ -430,9 +431,9 @@ class FormGroup:
                 items.extend(_form_errors(form, label))
         return items
 
+    @abstractmethod
     def save(self, *, actor: User) -> models.Model:
         """Write the listing and all its parts in one transaction."""
-        raise NotImplementedError
 
     def _part_changes(self, part: FormsetPart) -> ChildChanges:
         formset = part.formset
