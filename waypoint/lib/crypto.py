@@ -31,6 +31,7 @@ import logging
 import re
 import secrets
 import unicodedata
+from abc import ABCMeta, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -354,7 +355,7 @@ else:
             return cls
 
 
-class EncryptedField(_FieldBase[_ST, _GT]):
+class EncryptedField(_FieldBase[_ST, _GT], metaclass=ABCMeta):
     """Base of the encrypted fields: a Fernet token in a text column.
 
     Each subclass turns its Python value into text (``_to_text``) and back
@@ -382,11 +383,13 @@ class EncryptedField(_FieldBase[_ST, _GT]):
 
     # --- conversions ---
 
+    @abstractmethod
     def _to_text(self, value: Any) -> str:
-        raise NotImplementedError
+        """The Python value as the text that gets encrypted."""
 
+    @abstractmethod
     def _from_text(self, text: str) -> Any:
-        raise NotImplementedError
+        """The decrypted text as the Python value."""
 
     def _type_error(self, value: object) -> TypeError:
         return TypeError(
