@@ -13,9 +13,14 @@ KEYS := var/secret_key var/field_keys var/blind_index_key
 
 .PHONY: run setup install messages fonts static test lint typecheck pytest bench clean
 
+# The web server, one task worker (django-tasks-db) and the scheduler that
+# enqueues periodic tasks; Ctrl+C stops all three.
 run: setup
 	@echo "Waypoint is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
-	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(LOCAL_ENV) $(PY) manage.py db_worker --queue-name default --interval 2 & \
+	  $(LOCAL_ENV) $(PY) manage.py tasks_scheduler & \
+	  $(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 setup: install $(KEYS) messages fonts static
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input

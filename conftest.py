@@ -8,6 +8,7 @@ with the second factor proven where the role requires one.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +24,10 @@ from waypoint.accounts.testing import (
     member_organization_make,
     staff_make,
 )
+
+# Tasks run inside the call that enqueues them, unless a test says otherwise
+# (scripts/test sets the same).
+os.environ.setdefault("WAYPOINT_TASKS_BACKEND", "immediate")
 
 pytest_plugins = ["waypoint.lib.browser"]
 

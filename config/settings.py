@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "waypoint.lib",
     "waypoint.accounts",
     "waypoint.directory",
@@ -313,6 +314,31 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "waypoint@localhost")
+
+# --- Background tasks ----------------------------------------------------------
+# Django's tasks framework. Tasks are stored in the database and run by
+# `manage.py db_worker` (django-tasks-db); `make run` starts one worker and the
+# scheduler beside the web server. "immediate" runs each task inside the call
+# that enqueues it (the test suite uses it). Task arguments are ids only, never
+# personal data: the task table is not encrypted.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env_str("WAYPOINT_TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        "WAYPOINT_TASKS_BACKEND must be one of: " + ", ".join(sorted(_TASK_BACKENDS))
+    )
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[_task_backend],
+        "QUEUES": ["default"],
+    }
+}
+# Periodic tasks, enqueued by `manage.py tasks_scheduler` (dotted path of a task
+# that takes no arguments: interval in seconds).
+WAYPOINT_PERIODIC_TASKS: dict[str, int] = {}
 
 # --- Encryption at rest -------------------------------------------------------
 # Keys for the personal data of the people assisted (waypoint/lib/crypto.py):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from waypoint.activities import views
+from waypoint.activities.views import public as views
 
 app_name = "activities"
 

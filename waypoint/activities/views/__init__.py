@@ -1,0 +1,1 @@
+"""Pages of the activities app: public pages in ``public``."""
