@@ -338,7 +338,9 @@ TASKS = {
 }
 # Periodic tasks, enqueued by `manage.py tasks_scheduler` (dotted path of a task
 # that takes no arguments: interval in seconds).
-WAYPOINT_PERIODIC_TASKS: dict[str, int] = {}
+WAYPOINT_PERIODIC_TASKS: dict[str, int] = {
+    "waypoint.cases.tasks.retention_apply_task": 24 * 3600,
+}
 
 # --- Encryption at rest -------------------------------------------------------
 # Keys for the personal data of the people assisted (waypoint/lib/crypto.py):

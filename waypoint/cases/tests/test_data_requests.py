@@ -145,6 +145,27 @@ def test_the_retention_policy_anonymises_only_people_past_their_period(
     assert "RX 123456" not in _raw("cases_person")
 
 
+def test_the_scheduler_runs_the_retention_policy_as_a_daily_task(
+    supervisor_a: User, caseworker_a: User, org_a: MemberOrganization, case_a: Case
+) -> None:
+    """The periodic task anonymises what the command would, once a day."""
+    from django.conf import settings
+
+    from waypoint.cases.tasks import retention_apply_task
+    from waypoint.lib.scheduling import scheduler_from_settings
+
+    path = "waypoint.cases.tasks.retention_apply_task"
+    assert settings.WAYPOINT_PERIODIC_TASKS[path] == 24 * 3600
+    retention_policy_set(actor=supervisor_a, organization=org_a, years=5)
+    case_close(actor=caseworker_a, case=case_a, reason="goals_met")
+    long_ago = timezone.now() - datetime.timedelta(days=6 * 366)
+    Case.objects.filter(pk=case_a.pk).update(closed_at=long_ago)
+
+    assert path in scheduler_from_settings().tick()
+    assert Person.objects.get(pk=case_a.person_id).anonymised_at is not None
+    assert retention_apply_task.enqueue().return_value == 0
+
+
 def test_the_retention_command_reports_what_it_did(capsys: Any, db: None) -> None:
     """The scheduled command prints one line with the count."""
     call_command("apply_retention")
