@@ -20,164 +20,67 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BATCH = 2000
+from generate import configure, database_reset, people_and_cases, progress
 
 
 def _configure(cases: int, seed: int) -> Path:
-    bench_dir = ROOT / "var" / "bench-cases"
-    bench_dir.mkdir(parents=True, exist_ok=True)
-    database = bench_dir / f"cases-{cases}-{seed}.sqlite3"
-    keys = bench_dir / "field_keys"
-    index_key = bench_dir / "blind_index_key"
-    if not keys.exists():
-        from cryptography.fernet import Fernet
-
-        keys.write_text(Fernet.generate_key().decode())
-    if not index_key.exists():
-        import secrets
-
-        index_key.write_text(secrets.token_urlsafe(32))
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ["WAYPOINT_HTTPS"] = "0"
-    os.environ["WAYPOINT_PLAIN_STATIC"] = "1"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["WAYPOINT_FIELD_KEYS"] = keys.read_text().strip()
-    os.environ["WAYPOINT_BLIND_INDEX_KEY"] = index_key.read_text().strip()
-    os.environ["WAYPOINT_PRIVATE_FILES_DIR"] = str(bench_dir / "private")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    return database
-
-
-def _progress(label: str, done: int, total: int, started: float) -> None:
-    elapsed = time.perf_counter() - started
-    rate = done / elapsed if elapsed else 0.0
-    print(f"  {label}: {done}/{total} ({rate:,.0f}/s, {elapsed:.0f}s)", flush=True)
+    return configure("bench-cases", f"cases-{cases}-{seed}")
 
 
 def _build(cases: int, seed: int) -> None:
     """People, cases, assignments, 'opened' events and audit rows, in bulk."""
-    from django.db import transaction
     from django.utils import timezone
 
     from waypoint.accounts.models import AuditEvent, Role
     from waypoint.accounts.testing import member_organization_make, staff_make
-    from waypoint.cases.models import (
-        AgeBand,
-        Case,
-        CaseEvent,
-        CaseStatus,
-        CaseType,
-        ClosureReason,
-        CodeCounter,
-        Gender,
-        Person,
-        RiskLevel,
-        Stage,
-    )
-    from waypoint.cases.services import name_index_of
+    from waypoint.cases.models import CaseEvent, CodeCounter
 
     rng = random.Random(seed)
     organization = member_organization_make("Bench organisation", country="RO")
     caseworker = staff_make("bench_caseworker", organization, Role.CASEWORKER)
     staff_make("bench_supervisor", organization, Role.SUPERVISOR)
-    given = ["Ana", "Maria", "Elena", "Ioana", "Mihai", "Andrei", "Fatima", "Amina"]
-    family = ["Popescu", "Ionescu", "Dumitru", "Stan", "Haddad", "Rahimi", "Petrov"]
-    countries = ["MD", "UA", "RO", "BG", "SY", "AF", "NG", "IQ", "VN", ""]
     now = timezone.now()
     year = now.year
     started = time.perf_counter()
-    through = Case.assigned.through
-    for first in range(0, cases, BATCH):
-        count = min(BATCH, cases - first)
-        people = []
-        for number in range(first + 1, first + count + 1):
-            g, f = rng.choice(given), rng.choice(family)
-            people.append(
-                Person(
+    done = 0
+    batches = people_and_cases(
+        organization=organization,
+        caseworker=caseworker,
+        count=cases,
+        rng=rng,
+        opened_at=lambda r: now - datetime.timedelta(minutes=r.randrange(5 * 525_600)),
+        code_year=year,
+    )
+    for index, created in enumerate(batches):
+        # Still inside the batch's transaction (the generator holds it open).
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(case_id=pk, at=at, actor=caseworker, kind="opened")
+                for pk, at in created
+            ]
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=at,
+                    actor=caseworker,
+                    action="case.opened",
+                    target_type="cases.case",
+                    target_id=str(pk),
                     organization=organization,
-                    code=f"RO-{year}-{number:06d}",
-                    given_name=g,
-                    family_name=f,
-                    birth_date=datetime.date(1960, 1, 1)
-                    + datetime.timedelta(days=rng.randrange(20_000)),
-                    contact_details=f"+40 7{rng.randrange(10**8):08d}",
-                    identity_documents=f"RX {rng.randrange(10**6):06d}",
-                    nationality=rng.choice(countries),
-                    languages=["ro"],
-                    gender=rng.choice(Gender.values),
-                    age_band=rng.choice(AgeBand.values),
-                    name_index=name_index_of(g, f),
-                    created_by=caseworker,
+                    details={},
                 )
-            )
-        with transaction.atomic():
-            Person.objects.bulk_create(people)
-            saved = Person.objects.filter(
-                organization=organization, code__in=[p.code for p in people]
-            ).values_list("pk", "code")
-            rows = []
-            for person_id, code in saved:
-                opened = now - datetime.timedelta(minutes=rng.randrange(5 * 525_600))
-                closed = rng.random() < 0.4
-                rows.append(
-                    Case(
-                        organization=organization,
-                        person_id=person_id,
-                        code=f"{code}-1",
-                        case_type=rng.choice(CaseType.values),
-                        stage=rng.choice(Stage.values),
-                        status=CaseStatus.CLOSED if closed else CaseStatus.OPEN,
-                        country_of_origin=rng.choice(countries),
-                        risk_level=rng.choice(RiskLevel.values),
-                        opened_at=opened,
-                        closed_at=opened + datetime.timedelta(days=90)
-                        if closed
-                        else None,
-                        closure_reason=ClosureReason.GOALS_MET if closed else "",
-                        created_by=caseworker,
-                    )
-                )
-            Case.objects.bulk_create(rows)
-            created = list(
-                Case.objects.filter(
-                    organization=organization, code__in=[c.code for c in rows]
-                ).values_list("pk", "opened_at")
-            )
-            through.objects.bulk_create(
-                [through(case_id=pk, user_id=caseworker.pk) for pk, _at in created]
-            )
-            CaseEvent.objects.bulk_create(
-                [
-                    CaseEvent(case_id=pk, at=at, actor=caseworker, kind="opened")
-                    for pk, at in created
-                ]
-            )
-            AuditEvent.objects.bulk_create(
-                [
-                    AuditEvent(
-                        at=at,
-                        actor=caseworker,
-                        action="case.opened",
-                        target_type="cases.case",
-                        target_id=str(pk),
-                        organization=organization,
-                        details={},
-                    )
-                    for pk, at in created
-                ]
-            )
-        if (first // BATCH) % 5 == 4 or first + count == cases:
-            _progress("cases", first + count, cases, started)
+                for pk, at in created
+            ]
+        )
+        done += len(created)
+        if index % 5 == 4 or done == cases:
+            progress("cases", done, cases, started)
     CodeCounter.objects.create(organization=organization, year=year, last=cases)
 
 
@@ -263,12 +166,9 @@ def _prepare(database: Path, cases: int, seed: int) -> int:
         if Case.objects.count() == cases:
             print(f"Reusing {database} ({cases} cases, seed {seed}).")
             return int(marker.read_text().split()[2])
+    database_reset(database)
     from django.db import connection
 
-    connection.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    marker.unlink(missing_ok=True)
     print(f"Building {database} …", flush=True)
     started = time.perf_counter()
     call_command("migrate", verbosity=0, skip_checks=True)

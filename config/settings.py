@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "waypoint.accounts.middleware.SecondFactorRequiredMiddleware",
+    "waypoint.accounts.middleware.LanguageRememberedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -340,6 +341,10 @@ TASKS = {
 # that takes no arguments: interval in seconds).
 WAYPOINT_PERIODIC_TASKS: dict[str, int] = {
     "waypoint.cases.tasks.retention_apply_task": 24 * 3600,
+    "waypoint.activities.tasks.registrations_anonymise_task": 24 * 3600,
+    "waypoint.activities.tasks.feedback_requests_due_task": 6 * 3600,
+    "waypoint.referrals.tasks.referrals_expire_task": 300,
+    "waypoint.referrals.tasks.referrals_remind_task": 24 * 3600,
 }
 
 # --- Encryption at rest -------------------------------------------------------
@@ -374,9 +379,24 @@ QUICK_EXIT_URL = env_str("WAYPOINT_QUICK_EXIT_URL", "https://www.wikipedia.org/"
 SEARCH_PAGE_SIZE = env_int("WAYPOINT_SEARCH_PAGE_SIZE", 20)
 # The platform's public address, for links in emails (e.g. https://waypoint.example.org).
 WAYPOINT_BASE_URL = env_str("WAYPOINT_BASE_URL", "").rstrip("/")
+# Days after an event's last day before its registrations are anonymised
+# (names, email addresses and institutions cleared; the counts stay).
+WAYPOINT_REGISTRATION_RETENTION_DAYS = env_int(
+    "WAYPOINT_REGISTRATION_RETENTION_DAYS", 365
+)
 # Public API: requests per client and window (0 turns the limit off).
 WAYPOINT_API_RATE_LIMIT = env_int("WAYPOINT_API_RATE_LIMIT", 600)
 WAYPOINT_API_RATE_PERIOD = env_int("WAYPOINT_API_RATE_PERIOD", 60)
+# Referrals to organisations outside the platform: the emailed link's life,
+# its one-time code's life and attempts, codes per link, and how long the
+# access lasts once the code is right.
+WAYPOINT_REFERRAL_LINK_DAYS = env_int("WAYPOINT_REFERRAL_LINK_DAYS", 7)
+WAYPOINT_REFERRAL_CODE_MINUTES = env_int("WAYPOINT_REFERRAL_CODE_MINUTES", 10)
+WAYPOINT_REFERRAL_CODE_ATTEMPTS = env_int("WAYPOINT_REFERRAL_CODE_ATTEMPTS", 5)
+WAYPOINT_REFERRAL_CODES_PER_LINK = env_int("WAYPOINT_REFERRAL_CODES_PER_LINK", 3)
+WAYPOINT_REFERRAL_EXTERNAL_ACCESS_MINUTES = env_int(
+    "WAYPOINT_REFERRAL_EXTERNAL_ACCESS_MINUTES", 30
+)
 
 
 def _reflection_period_days() -> dict[str, int]:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language_from_path
 
 from waypoint.accounts import selectors
 from waypoint.accounts.models import User
@@ -57,3 +58,26 @@ class SecondFactorRequiredMiddleware:
         if not selectors.requires_second_factor(user):
             return None
         return second_factor_redirect(request, user)
+
+
+class LanguageRememberedMiddleware:
+    """Remember the language a signed-in person reads the pages in.
+
+    The language is the URL's prefix (``/sv/…``, chosen with the language
+    switcher); storing it on the account lets what is sent to them later, such
+    as the email about a referral from another country, use it too. One
+    UPDATE when it changes, nothing otherwise.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if isinstance(user, User) and user.is_authenticated:
+            language = get_language_from_path(request.path_info)
+            if language and language != user.language:
+                User.objects.filter(pk=user.pk).update(language=language)
+                user.language = language
+        return response

@@ -31,6 +31,10 @@ class User(AbstractUser):
     session_epoch = models.PositiveIntegerField(
         _("session generation"), default=0, editable=False
     )
+    # The language the person last chose for the pages (a code of
+    # settings.LANGUAGES, "" until they chose one): emails to them use it, so
+    # a referral from another country reaches them in their own language.
+    language = models.CharField(_("language"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -17,6 +17,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waypoint.directory.models import Organization, Translatable
@@ -72,6 +73,8 @@ class ParticipantProfession(models.TextChoices):
     LEGAL_POLICY_OFFICER = "legal-policy-officer", _("legal and policy officers")
     CONSULTANT = "consultant", _("migration and human rights consultants")
     LEGAL_EXPERT = "legal-expert", _("legal experts")
+    MEDIATOR = "mediator", _("medical and cultural mediators")
+    OTHER = "other", _("other professions")
 
 
 class PublicationType(models.TextChoices):
@@ -266,6 +269,21 @@ class Event(Translatable):
         _("context"),
         blank=True,
         help_text=_("The project or network of others that the event belonged to."),
+    )
+    # Online registration (see participants.py): off for the recorded events
+    # of the past, whose attendance is kept only as aggregate counts.
+    registration_open = models.BooleanField(_("registration open"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for no limit; when full, people join a waiting list."),
+    )
+    registration_deadline = models.DateField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The last day to register; empty: until the first day."),
     )
 
     class Meta:
@@ -598,3 +616,138 @@ class AnnualReport(Translatable):
             "activities:report",
             kwargs={"year": self.year, "organization": self.organization_id},
         )
+
+
+# --- Registrations of participants (online registration, attendance) -------------
+
+
+class InstitutionType(models.TextChoices):
+    COURT = "court", _("Court")
+    PROSECUTION = "prosecution", _("Prosecutor's office")
+    POLICE = "police", _("Police or border police")
+    BAR = "bar", _("Bar association or law firm")
+    PUBLIC_AUTHORITY = "public-authority", _("Ministry or public authority")
+    SOCIAL_SERVICES = "social-services", _("Social services")
+    HEALTH = "health", _("Health service")
+    NGO = "ngo", _("Non-governmental organisation")
+    INTERNATIONAL = "international", _("International organisation")
+    ACADEMIA = "academia", _("University or research institute")
+    OTHER = "other", _("Other")
+
+
+# Events whose attendees receive a certificate of attendance: the formats where
+# people are taught, not those where they confer (conferences, meetings).
+CERTIFICATE_EVENT_TYPES = frozenset(
+    {
+        EventType.TRAINING,
+        EventType.WORKSHOP,
+        EventType.SEMINAR,
+        EventType.EXCHANGE_SEMINAR,
+    }
+)
+
+
+class Registration(models.Model):
+    """A professional's registration for an event, kept for the attendance
+    list, the certificate and the event's statistics, then anonymised
+    ``REGISTRATION_RETENTION_DAYS`` after the event (name, email and
+    institution cleared; profession, country and attendance kept).
+
+    The links in the emails carry random tokens of which only hashes are
+    stored. ``__str__`` never shows the name.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITING = "waiting", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("email address"))
+    institution = models.CharField(_("institution"), max_length=300)
+    institution_type = models.CharField(
+        _("type of institution"), max_length=20, choices=InstitutionType.choices
+    )
+    profession = models.CharField(
+        _("profession"), max_length=24, choices=ParticipantProfession.choices
+    )
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[_language_list_validate]
+    )
+    consent_at = models.DateTimeField(_("consent given"))
+    # The page's language at registration: the emails are written in it.
+    language = models.CharField(_("language"), max_length=8, default="en")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    certificate_issued_at = models.DateTimeField(
+        _("certificate issued"), null=True, blank=True
+    )
+    cancel_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    feedback_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    feedback_requested_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One live registration per address and event; a cancelled one
+            # does not stop the person from registering again.
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=models.Q(anonymised_at__isnull=True)
+                & ~models.Q(status="cancelled"),
+                name="activities_registration_once",
+            )
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"registration {self.pk}"
+
+
+class Feedback(models.Model):
+    """An attendee's anonymous feedback on an event.
+
+    Deliberately not linked to the registration, and dated to the day only,
+    so that an answer cannot be traced back to the person who gave it.
+    """
+
+    RATINGS = [(n, str(n)) for n in range(1, 6)]
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    usefulness = models.PositiveSmallIntegerField(_("usefulness"), choices=RATINGS)
+    organisation = models.PositiveSmallIntegerField(_("organisation"), choices=RATINGS)
+    improve = models.TextField(_("what to improve"), blank=True, max_length=2000)
+    submitted_on = models.DateField(_("submitted"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-submitted_on", "id"]
+
+    def __str__(self) -> str:
+        return f"feedback {self.pk}"

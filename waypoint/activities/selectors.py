@@ -272,3 +272,136 @@ def annual_report_build(*, report: AnnualReport) -> AnnualReportData:
         partners=partners,
         addresses=addresses,
     )
+
+
+# --- Newsletter ----------------------------------------------------------------------
+
+
+@dataclass
+class NewsletterData:
+    """What happened in a project or a period, for a newsletter.
+
+    ``sections`` are the projects with something in the period (only the
+    chosen one for a project newsletter), each with the period's events,
+    publications and campaigns; ``other_events`` are events outside any
+    project (none for a project newsletter).
+    """
+
+    start: date
+    end: date
+    project: Project | None
+    organization: Organization | None
+    sections: list[ProjectSection]
+    other_events: list[Event]
+
+    @property
+    def events(self) -> list[Event]:
+        out = [e for section in self.sections for e in section.events]
+        return out + self.other_events
+
+
+def newsletter_project_choices() -> QuerySet[Project]:
+    return Project.objects.order_by("-start_date", "title")
+
+
+def newsletter_organization_choices() -> QuerySet[Organization]:
+    """Organisations that have activity records (organised events or projects)."""
+    return (
+        Organization.objects.filter(
+            Q(coordinated_projects__isnull=False)
+            | Q(project_memberships__isnull=False)
+            | Q(organised_events__isnull=False)
+            | Q(attended_events__isnull=False)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def newsletter_build(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    project: Project | None = None,
+    organization: Organization | None = None,
+) -> NewsletterData:
+    """Assemble a newsletter from the records.
+
+    For a project: its events, publications and campaigns between ``start``
+    and ``end`` (by default, the project's own start and end). For a period:
+    those of every project (of ``organization``, when given) with something
+    in the period, and the events outside projects.
+    """
+    if project is not None:
+        start = start or project.start_date
+        end = end or project.end_date or date.max
+    if start is None or end is None:
+        raise ValueError("a newsletter needs a project or a period")
+    events_q = Q(start_date__lte=end) & (
+        Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+    )
+    events = Event.objects.filter(events_q)
+    publications = Publication.objects.filter(published__range=(start, end))
+    campaigns = Campaign.objects.filter(start_date__lte=end).filter(
+        Q(end_date__isnull=True, start_date__gte=start) | Q(end_date__gte=start)
+    )
+    if project is not None:
+        projects = Project.objects.filter(pk=project.pk)
+    else:
+        projects = Project.objects.filter(
+            Q(pk__in=events.values("project"))
+            | Q(pk__in=publications.values("project"))
+            | Q(pk__in=campaigns.values("project"))
+        )
+        if organization is not None:
+            projects = projects.filter(
+                Q(coordinator=organization) | Q(memberships__organization=organization)
+            )
+    projects = (
+        projects.distinct()
+        .select_related("coordinator")
+        .prefetch_related(
+            _memberships(),
+            Prefetch(
+                "events",
+                queryset=_events(events).order_by("start_date", "title"),
+                to_attr="period_events",
+            ),
+            Prefetch(
+                "publications",
+                queryset=publications.order_by("published", "title"),
+                to_attr="period_publications",
+            ),
+            Prefetch(
+                "campaigns",
+                queryset=campaigns.order_by("start_date", "title"),
+                to_attr="period_campaigns",
+            ),
+        )
+        .order_by("start_date", "title")
+    )
+    sections = [
+        ProjectSection(
+            project=p,
+            events=list(p.period_events),
+            publications=list(p.period_publications),
+            campaigns=list(p.period_campaigns),
+        )
+        for p in projects
+    ]
+    other: list[Event] = []
+    if project is None:
+        others = events.filter(project__isnull=True)
+        if organization is not None:
+            others = others.filter(
+                Q(organiser=organization) | Q(participating_organizations=organization)
+            )
+        other = list(_events(others).distinct().order_by("start_date", "title"))
+    return NewsletterData(
+        start=start,
+        end=end,
+        project=project,
+        organization=organization,
+        sections=sections,
+        other_events=other,
+    )

@@ -1,4 +1,5 @@
-"""The machine-readable API: HSDS 3.0 under ``/api/hsds/``."""
+"""The machine-readable APIs: HSDS 3.0 under ``/api/hsds/`` (public) and the
+partner API under ``/api/partner/`` (member organisations' systems, by token)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from waypoint.api.hsds import api
 from waypoint.api.http import public_endpoint
+from waypoint.api.partner import api as partner_api
 
 
 def _public_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
@@ -18,4 +20,5 @@ def _public_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("hsds/", _public_urls()),
+    path("partner/", partner_api.urls),
 ]

@@ -38,12 +38,12 @@ from waypoint.directory.models import (
     TaxonomyTerm,
 )
 from waypoint.directory.search import (
-    FTS_TABLE,
     IndexSource,
     LocationSource,
     ScheduleSource,
     TermSource,
     all_languages,
+    full_text_at_the_end,
     rows_insert,
     search_index_build,
     translations_in_order,
@@ -57,9 +57,6 @@ from waypoint.directory.taxonomy_data import (
     TARGET_GROUP,
 )
 
-# The trigger that copies each new search entry into the FTS5 table
-# (see migration 0002_search_backends).
-_FTS_INSERT_TRIGGER = "directory_searchentry_ai"
 PLATFORM_LANGUAGES = ("en", "ro", "bg", "de", "sv", "es", "el", "it")
 CREATED_AT = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -570,37 +567,9 @@ def generate_directory(
     )
     # One transaction: a failed run leaves nothing behind, and SQLite's
     # full-text index can be built once at the end instead of row by row.
-    with transaction.atomic(), _large_page_cache(), _full_text_built_at_the_end():
+    with transaction.atomic(), _large_page_cache(), full_text_at_the_end():
         _generate(ctx, services=services, batch_size=batch_size, say=say)
     return ctx.result
-
-
-@contextmanager
-def _full_text_built_at_the_end() -> Iterator[None]:
-    """Fill SQLite's FTS5 table with one 'rebuild' rather than by trigger.
-
-    Building the full-text index in one pass is about three times faster than
-    a trigger firing per row. Runs inside the caller's transaction, so the
-    trigger is back in place, or was never gone, whatever happens.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-            [_FTS_INSERT_TRIGGER],
-        )
-        found = cursor.fetchone()
-        if found is None:
-            yield
-            return
-        cursor.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
-    yield
-    with connection.cursor() as cursor:
-        # Constant table name, no values.
-        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608
-        cursor.execute(found[0])
 
 
 @contextmanager

@@ -10,6 +10,8 @@ describe the person (reasons, outcomes, messages) is encrypted at rest.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from waypoint.cases.models import AppendOnly, DataCategory
 from waypoint.lib.crypto import EncryptedJSONField, EncryptedTextField
+from waypoint.lib.crypto_files import EncryptedFileSystemStorage
 
 USER = settings.AUTH_USER_MODEL
 
@@ -128,11 +131,28 @@ class Referral(models.Model):
     sent_by = models.ForeignKey(
         USER, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
     )
+    # Exactly one of these: a member organisation (whose staff answer in
+    # Waypoint) or an organisation of the public directory that is not on the
+    # platform (a police unit, a court, an embassy), which answers through an
+    # emailed single-use link (see ``ExternalLink``).
     recipient = models.ForeignKey(
         "accounts.MemberOrganization",
         verbose_name=_("recipient organisation"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="referrals_received",
+    )
+    external_recipient = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("recipient outside the platform"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    external_email = models.EmailField(
+        _("email address of the recipient outside the platform"), blank=True
     )
     service = models.ForeignKey(
         "directory.Service",
@@ -189,6 +209,9 @@ class Referral(models.Model):
         related_name="resent_as",
     )
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # When the recipient side was reminded that the respond-by date is near
+    # (once per referral, by ``referrals_remind``).
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("last change"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -204,7 +227,19 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(consent__isnull=False) | ~models.Q(override_by=None),
                 name="referrals_referral_consent_or_override",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recipient__isnull=False, external_recipient__isnull=True)
+                    | models.Q(recipient__isnull=True, external_recipient__isnull=False)
+                ),
+                name="referrals_referral_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(external_recipient__isnull=True)
+                | ~models.Q(external_email=""),
+                name="referrals_referral_external_email",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,6 +247,25 @@ class Referral(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("referrals:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_external(self) -> bool:
+        return self.external_recipient_id is not None
+
+    @property
+    def recipient_name(self) -> str:
+        # The check constraint makes exactly one of the two set.
+        organization = self.external_recipient or self.recipient
+        return organization.name if organization is not None else ""
+
+    @property
+    def recipient_directory_id(self) -> uuid.UUID:
+        """The recipient's directory listing (what consents name)."""
+        if self.external_recipient_id is not None:
+            return self.external_recipient_id
+        if self.recipient is None:  # the check constraint makes this impossible
+            raise ValueError("a referral without a recipient")
+        return self.recipient.organization_id
 
     @property
     def need_labels(self) -> list[str]:
@@ -231,10 +285,13 @@ class ReferralEvent(AppendOnly):
         Referral, on_delete=models.PROTECT, related_name="events"
     )
     at = models.DateTimeField(default=timezone.now)
-    # None when the platform acted (expiry at the respond-by date).
+    # None when the platform acted (expiry at the respond-by date) or when a
+    # recipient outside the platform answered through its emailed link: then
+    # ``external_email`` names who it was.
     actor = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    external_email = models.EmailField(blank=True)
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
     note = EncryptedTextField(blank=True)
@@ -264,6 +321,107 @@ class ReferralMessage(AppendOnly):
 
     def __str__(self) -> str:
         return f"R-{self.referral_id}: message {self.pk}"
+
+
+def _attachment_storage() -> EncryptedFileSystemStorage:
+    return EncryptedFileSystemStorage()
+
+
+class ReferralAttachment(models.Model):
+    """A file sent with a message, encrypted on disk under a random name.
+
+    Nothing about the file is kept in clear but its type and size; its
+    original name may name the person, so it is encrypted like the message.
+    """
+
+    message = models.ForeignKey(
+        ReferralMessage, on_delete=models.PROTECT, related_name="attachments"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), storage=_attachment_storage, max_length=100)
+    filename = EncryptedTextField(_("file name"), blank=True)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"R-{self.referral_id}: attachment {self.pk}"
+
+
+class ExternalLink(models.Model):
+    """The emailed, single-use, expiring link of a recipient outside the platform.
+
+    Only hashes are stored: of the link's token and of the one-time code sent
+    to the same address. Opening the link asks for the code; once the code is
+    right the link is used up and the browser session holds a short access to
+    this one referral.
+    """
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="external_links"
+    )
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    access_until = models.DateTimeField(null=True, blank=True)
+    # A newer link for the same referral replaces this one.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"R-{self.referral_id}: link {self.pk}"
+
+
+class AccessKind(models.TextChoices):
+    LINK_OPENED = "link_opened", _("link opened")
+    CODE_SENT = "code_sent", _("code sent")
+    CODE_WRONG = "code_wrong", _("wrong code")
+    CODE_OK = "code_ok", _("code accepted")
+    LOCKED = "locked", _("too many wrong codes")
+    SNAPSHOT_VIEWED = "snapshot_viewed", _("referral read")
+    PRINTED = "printed", _("referral printed")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    LINK_EXPIRED = "link_expired", _("expired link used")
+    LINK_USED = "link_used", _("used link opened again")
+    LINK_REVOKED = "link_revoked", _("replaced link opened")
+
+
+class ExternalAccess(AppendOnly):
+    """One use of an external link; never changed or deleted."""
+
+    link = models.ForeignKey(
+        ExternalLink, on_delete=models.PROTECT, related_name="accesses"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="external_accesses"
+    )
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"R-{self.referral_id}: {self.kind}"
 
 
 class Notification(models.Model):

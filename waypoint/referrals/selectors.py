@@ -36,6 +36,7 @@ from waypoint.lib.countries import country_name, language_name
 from waypoint.referrals.models import (
     Notification,
     Referral,
+    ReferralAttachment,
     ReferralCategory,
     ReferralEvent,
     ReferralMessage,
@@ -50,6 +51,10 @@ from waypoint.referrals.services import (
 
 # Pages list at most this many referrals (newest first).
 MAX_LISTED = 200
+# Lists never show these, and each would be decrypted for every row listed.
+LIST_DEFERRED = ("snapshot", "override_reason", "response_text", "outcome")
+# The inbox lists show this many referrals a page (newest first).
+PER_PAGE = 50
 
 
 def _real(user: AnyUser) -> User | None:
@@ -65,7 +70,9 @@ def referrals_incoming(*, user: AnyUser, status: str = "") -> QuerySet[Referral]
     referrals = Referral.objects.filter(recipient__in=case_organizations(user))
     if status:
         referrals = referrals.filter(status=status)
-    return referrals.select_related("sender_organization__organization")
+    return referrals.select_related("sender_organization__organization").defer(
+        *LIST_DEFERRED
+    )
 
 
 def referrals_outgoing(*, user: AnyUser, status: str = "") -> QuerySet[Referral]:
@@ -75,12 +82,36 @@ def referrals_outgoing(*, user: AnyUser, status: str = "") -> QuerySet[Referral]
     referrals = Referral.objects.filter(case__in=cases_visible_to(user))
     if status:
         referrals = referrals.filter(status=status)
-    return referrals.select_related("recipient__organization", "case")
+    return referrals.select_related(
+        "recipient__organization", "external_recipient", "case"
+    ).defer(*LIST_DEFERRED)
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    referrals: list[Referral]
+    number: int
+    has_next: bool
+
+
+def referrals_page(
+    referrals: QuerySet[Referral], *, number: int, per_page: int | None = None
+) -> ReferralPage:
+    """One page of ``referrals``: the page's ids first, sorted from the
+    (recipient, status, sent_at) index alone, then only those rows. Sorting
+    whole rows would read every referral of a large inbox."""
+    per_page = per_page or PER_PAGE
+    start = (max(number, 1) - 1) * per_page
+    ids = list(referrals.values_list("pk", flat=True)[start : start + per_page + 1])
+    rows = list(referrals.filter(pk__in=ids[:per_page]))
+    return ReferralPage(rows, max(number, 1), len(ids) > per_page)
 
 
 def referrals_of_case(case: Case) -> QuerySet[Referral]:
     """For the case page (whose reader was checked by ``case_get_for_user``)."""
-    return case.referrals.select_related("recipient__organization")
+    return case.referrals.select_related(
+        "recipient__organization", "external_recipient"
+    )
 
 
 @dataclass(frozen=True)
@@ -102,6 +133,7 @@ def referral_get_for_user(*, user: AnyUser, pk: int) -> ReferralAccess:
     referral = (
         Referral.objects.select_related(
             "recipient__organization",
+            "external_recipient",
             "sender_organization__organization",
             "service",
             "sent_by",
@@ -115,7 +147,10 @@ def referral_get_for_user(*, user: AnyUser, pk: int) -> ReferralAccess:
     if cases_visible_to(real).filter(pk=referral.case_id).exists():
         side = SENDER
         organization = referral.sender_organization
-    elif case_organizations(real).filter(pk=referral.recipient_id).exists():
+    elif (
+        referral.recipient is not None
+        and case_organizations(real).filter(pk=referral.recipient.pk).exists()
+    ):
         side = RECIPIENT
         organization = referral.recipient
     else:
@@ -158,7 +193,25 @@ def events_of(referral: Referral) -> QuerySet[ReferralEvent]:
 
 
 def messages_of(referral: Referral) -> QuerySet[ReferralMessage]:
-    return referral.messages.select_related("author", "organization__organization")
+    return referral.messages.select_related(
+        "author", "organization__organization"
+    ).prefetch_related("attachments")
+
+
+def attachment_get_for_user(
+    *, user: AnyUser, pk: int, attachment_pk: int
+) -> ReferralAttachment:
+    """An attachment of a referral ``user`` is a side of, or 404 (the referral
+    read is audited; the download is audited by ``attachment_read``)."""
+    access = referral_get_for_user(user=user, pk=pk)
+    attachment = (
+        ReferralAttachment.objects.filter(referral=access.referral, pk=attachment_pk)
+        .select_related("referral")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def notifications_unread(*, user: AnyUser) -> QuerySet[Notification]:

@@ -20,12 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, mailers
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,7 @@ from waypoint.accounts.models import (
     User,
 )
 from waypoint.accounts.services import audit_event_record
+from waypoint.cases.documents import EXTENSIONS, document_read_checked
 from waypoint.cases.models import (
     Case,
     CaseStatus,
@@ -48,7 +49,8 @@ from waypoint.cases.models import (
     RiskAssessment,
 )
 from waypoint.cases.selectors import cases_visible_to, may_supervise
-from waypoint.directory.models import Service
+from waypoint.directory.models import Organization, Service
+from waypoint.referrals import tasks
 from waypoint.referrals.models import (
     AWAITING,
     CONSENT_CATEGORY,
@@ -59,6 +61,7 @@ from waypoint.referrals.models import (
     Notification,
     Priority,
     Referral,
+    ReferralAttachment,
     ReferralCategory,
     ReferralEvent,
     ReferralMessage,
@@ -129,15 +132,23 @@ def is_sender_side(user: User, referral: Referral) -> bool:
 
 
 def consent_covering(
-    *, case: Case, recipient: MemberOrganization, categories: Iterable[str]
+    *,
+    case: Case,
+    recipient: MemberOrganization | Organization,
+    categories: Iterable[str],
 ) -> Consent | None:
     """The newest current consent of the person to share ``categories`` with
-    ``recipient``, or ``None``."""
+    ``recipient`` (a member organisation or a directory listing), or ``None``."""
+    directory_id = (
+        recipient.organization_id
+        if isinstance(recipient, MemberOrganization)
+        else recipient.pk
+    )
     needed = {CONSENT_CATEGORY[category] for category in categories}
     consents = Consent.objects.filter(
         person_id=case.person_id,
         scope=ConsentScope.SHARING,
-        recipient_id=recipient.organization_id,
+        recipient_id=directory_id,
         granted=True,
         replaced_by__isnull=True,
     ).order_by("-recorded_at", "-id")
@@ -242,27 +253,20 @@ def _side_members(referral: Referral, side: str) -> list[User]:
     return list(User.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def _absolute(path: str) -> str:
-    # WAYPOINT_BASE_URL ("https://waypoint.example.org") makes links in mail
-    # absolute; without it they are paths on the platform.
-    base: str = getattr(settings, "WAYPOINT_BASE_URL", "")
-    return base.rstrip("/") + path
+def _mail_on_commit(user_ids: Sequence[int], referral_id: int | None) -> None:
+    """Tell these users by email, from the task worker once committed.
 
-
-def _mail_on_commit(addresses: Sequence[str], path: str) -> None:
-    """One message per address (nobody sees who else was told), after commit.
-
-    No personal data: only that something waits, and where.
+    The task gets ids only; it writes one message per address (nobody sees
+    who else was told) without personal data: only that something waits.
     """
-    if not addresses:
+    if not user_ids:
         return
-    subject = _("Waypoint: a referral for you")
-    body = _("A referral for you: %(link)s") % {"link": _absolute(path)}
-    messages = [
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        for address in addresses
-    ]
-    transaction.on_commit(lambda: mailers.default.send_messages(messages))
+    ids = sorted(user_ids)
+    transaction.on_commit(
+        lambda: tasks.referral_notify_mail.enqueue(
+            user_ids=ids, referral_id=referral_id
+        )
+    )
 
 
 def _notify(
@@ -278,9 +282,7 @@ def _notify(
         )
         for user in users
     )
-    _mail_on_commit(
-        [user.email for user in users if user.email], referral.get_absolute_url()
-    )
+    _mail_on_commit([user.pk for user in users if user.email], referral.pk)
 
 
 def _other(side: str) -> str:
@@ -295,10 +297,12 @@ def referral_send(
     *,
     actor: User,
     case: Case,
-    recipient: MemberOrganization,
+    recipient: MemberOrganization | None = None,
     needs: Sequence[str],
     respond_by: datetime.date,
     data_categories: Sequence[str],
+    external_recipient: Organization | None = None,
+    external_email: str = "",
     priority: str = Priority.ROUTINE,
     service: Service | None = None,
     accompanied: bool = False,
@@ -306,7 +310,10 @@ def referral_send(
     override_reason: str = "",
     previous: Referral | None = None,
 ) -> Referral:
-    """Refer the person of ``case`` to ``recipient``.
+    """Refer the person of ``case`` to ``recipient``, or to
+    ``external_recipient``, an organisation of the directory that is not on
+    the platform, which is sent a single-use link at ``external_email`` (its
+    directory address when not given).
 
     Needs a current consent of the person that names the recipient's directory
     listing and covers every category; without one, a supervisor of the case's
@@ -317,10 +324,19 @@ def referral_send(
         raise PermissionDenied
     if case.status != CaseStatus.OPEN:
         raise ValidationError(_("The case is closed: reopen it first."), code="closed")
-    if not recipient.is_active or recipient.pk == case.organization_id:
+    if (recipient is None) == (external_recipient is None):
+        raise ValidationError(_("Choose one recipient organisation."), code="recipient")
+    if recipient is not None and (
+        not recipient.is_active or recipient.pk == case.organization_id
+    ):
         raise ValidationError(
             _("Choose another member organisation of the network."), code="recipient"
         )
+    if external_recipient is not None:
+        external_email = _external_address(case, external_recipient, external_email)
+    else:
+        external_email = ""
+    target: MemberOrganization | Organization = recipient or external_recipient  # type: ignore[assignment]
     needs = _choices(needs, Need)
     if not needs:
         raise ValidationError(_("Choose what the referral is for."), code="needs")
@@ -330,13 +346,16 @@ def referral_send(
         raise ValidationError(
             _("The respond-by date cannot be in the past."), code="respond_by"
         )
-    if service is not None and service.organization_id != recipient.organization_id:
+    target_directory_id = (
+        recipient.organization_id if recipient is not None else target.pk
+    )
+    if service is not None and service.organization_id != target_directory_id:
         raise ValidationError(
             _("The service belongs to another organisation."), code="service"
         )
     if previous is not None:
-        _require_resendable(actor, previous, case, recipient)
-    consent = consent_covering(case=case, recipient=recipient, categories=categories)
+        _require_resendable(actor, previous, case, target)
+    consent = consent_covering(case=case, recipient=target, categories=categories)
     override_reason = override_reason.strip()
     if consent is None:
         if not override_reason:
@@ -358,6 +377,8 @@ def referral_send(
         sender_organization_id=case.organization_id,
         sent_by=actor,
         recipient=recipient,
+        external_recipient=external_recipient,
+        external_email=external_email,
         service=service,
         needs=needs,
         priority=priority,
@@ -378,7 +399,10 @@ def referral_send(
     )
     details: dict[str, Any] = {
         "case": case.pk,
-        "recipient": recipient.pk,
+        "recipient": recipient.pk if recipient else None,
+        "external_recipient": str(external_recipient.pk)
+        if external_recipient
+        else None,
         "categories": categories,
         "consent": consent.pk if consent else None,
         "previous": previous.pk if previous else None,
@@ -396,14 +420,54 @@ def referral_send(
             action="referral.consent_overridden",
             target=referral,
             organization=case.organization,
-            details={"case": case.pk, "recipient": recipient.pk},
+            details={"case": case.pk, "recipient": str(target_directory_id)},
         )
-    _notify(referral, side=RECIPIENT, actor=actor)
+    if external_recipient is not None:
+        # Imported here: the external module builds on this one.
+        from waypoint.referrals.external import external_link_issue
+
+        external_link_issue(actor=actor, referral=referral, first=True)
+    else:
+        _notify(referral, side=RECIPIENT, actor=actor)
     return referral
 
 
+def _external_address(case: Case, organization: Organization, email: str) -> str:
+    """The address the link goes to: the one given, or the directory's."""
+    if MemberOrganization.objects.filter(
+        organization=organization, is_active=True
+    ).exists():
+        raise ValidationError(
+            _(
+                "This organisation works in Waypoint: choose it as a member "
+                "organisation instead."
+            ),
+            code="external_recipient",
+        )
+    if case.organization.organization_id == organization.pk:
+        raise ValidationError(
+            _("Choose another organisation than your own."), code="external_recipient"
+        )
+    address = (email or organization.email).strip()
+    if not address:
+        raise ValidationError(
+            _("The directory has no email address for this organisation: give one."),
+            code="external_email",
+        )
+    try:
+        validate_email(address)
+    except ValidationError as error:
+        raise ValidationError(
+            _("Enter a valid email address."), code="external_email"
+        ) from error
+    return address
+
+
 def _require_resendable(
-    actor: User, previous: Referral, case: Case, recipient: MemberOrganization
+    actor: User,
+    previous: Referral,
+    case: Case,
+    recipient: MemberOrganization | Organization,
 ) -> None:
     if previous.case_id != case.pk or not is_sender_side(actor, previous):
         raise PermissionDenied
@@ -416,7 +480,12 @@ def _require_resendable(
         raise ValidationError(
             _("This referral was already sent elsewhere."), code="resent"
         )
-    if previous.recipient_id == recipient.pk:
+    same = (
+        previous.recipient_id == recipient.pk
+        if isinstance(recipient, MemberOrganization)
+        else previous.external_recipient_id == recipient.pk
+    )
+    if same:
         raise ValidationError(
             _("Choose another organisation than the one that did not take it."),
             code="recipient",
@@ -432,6 +501,7 @@ def _swap(
     referral: Referral,
     action: str,
     note: str = "",
+    external_email: str = "",
     **fields: Any,
 ) -> Referral:
     """Move ``referral`` along ``action`` if still at ``referral.version``."""
@@ -462,18 +532,22 @@ def _swap(
         from_status=before,
         to_status=transition.target,
         note=note,
+        external_email=external_email,
     )
     organization_id = (
         referral.recipient_id
-        if transition.side == RECIPIENT
+        if transition.side == RECIPIENT and referral.recipient_id is not None
         else referral.sender_organization_id
     )
+    details: dict[str, Any] = {"from": before, "to": transition.target}
+    if external_email:
+        details["external_email"] = external_email
     audit_event_record(
         actor=actor,
         action=f"referral.{action}",
         target=referral,
         organization=MemberOrganization.objects.get(pk=organization_id),
-        details={"from": before, "to": transition.target},
+        details=details,
     )
     _notify(referral, side=_other(transition.side), actor=actor)
     return referral
@@ -502,15 +576,20 @@ def referral_accept(*, actor: User, referral: Referral, note: str = "") -> Refer
     return _swap(actor=actor, referral=referral, action="accept", note=note)
 
 
+def referral_decline_check(reason: str, text: str) -> None:
+    """A known reason code and, for "other", an explanation."""
+    _choices([reason], DeclineReason)
+    if reason == DeclineReason.OTHER and not text.strip():
+        raise ValidationError(_("Explain why the referral is declined."), code="text")
+
+
 @transaction.atomic
 def referral_decline(
     *, actor: User, referral: Referral, reason: str, text: str = ""
 ) -> Referral:
     """Decline with a reason code (and, for "other", an explanation)."""
     _require_side(actor, referral, "decline")
-    _choices([reason], DeclineReason)
-    if reason == DeclineReason.OTHER and not text.strip():
-        raise ValidationError(_("Explain why the referral is declined."), code="text")
+    referral_decline_check(reason, text)
     return _swap(
         actor=actor,
         referral=referral,
@@ -600,34 +679,109 @@ def referrals_withdraw_for_consent(
 # --- Messages -------------------------------------------------------------------
 
 
+MAX_ATTACHMENTS = 5
+
+
+def _side_of(actor: User, referral: Referral) -> tuple[str, int]:
+    if is_sender_side(actor, referral):
+        return SENDER, referral.sender_organization_id
+    if referral.recipient_id is not None and is_recipient_side(actor, referral):
+        return RECIPIENT, referral.recipient_id
+    raise PermissionDenied
+
+
 @transaction.atomic
 def referral_message_add(
-    *, actor: User, referral: Referral, text: str
+    *,
+    actor: User,
+    referral: Referral,
+    text: str,
+    uploads: Sequence[UploadedFile[bytes]] = (),
 ) -> ReferralMessage:
-    """A message to the other side; either side may write at any time."""
-    if is_sender_side(actor, referral):
-        side, organization_id = SENDER, referral.sender_organization_id
-    elif is_recipient_side(actor, referral):
-        side, organization_id = RECIPIENT, referral.recipient_id
-    else:
-        raise PermissionDenied
+    """A message to the other side, with files; either side may write at any
+    time. Files are checked like case documents (PDF, JPEG, PNG, DOCX of at
+    most 10 MB, by content) and stored encrypted."""
+    side, organization_id = _side_of(actor, referral)
     if not text.strip():
         raise ValidationError(_("Write the message."), code="required")
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            _("Attach at most %(count)d files.") % {"count": MAX_ATTACHMENTS},
+            code="too_many_files",
+        )
+    checked = [(upload, *document_read_checked(upload)) for upload in uploads]
     message = ReferralMessage.objects.create(
         referral=referral,
         author=actor,
         organization_id=organization_id,
         text=text.strip(),
     )
+    organization = MemberOrganization.objects.get(pk=organization_id)
+    stored: list[ReferralAttachment] = []
+    try:
+        for upload, data, content_type in checked:
+            attachment = ReferralAttachment(
+                message=message,
+                referral=referral,
+                filename=(upload.name or "")[:200],
+                content_type=content_type,
+                size=len(data),
+            )
+            attachment.file.save(
+                f"attachment{EXTENSIONS[content_type]}", ContentFile(data), save=False
+            )
+            stored.append(attachment)
+            attachment.save()
+    except Exception:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
     audit_event_record(
         actor=actor,
         action="referral.message_added",
         target=referral,
-        organization=MemberOrganization.objects.get(pk=organization_id),
-        details={"message": message.pk},
+        organization=organization,
+        details={
+            "message": message.pk,
+            "attachments": [attachment.pk for attachment in stored],
+        },
     )
     _notify(referral, side=_other(side), actor=actor, is_message=True)
     return message
+
+
+@transaction.atomic
+def attachment_read(*, actor: User, attachment: ReferralAttachment) -> bytes:
+    """The decrypted file, for either side only; every download is audited."""
+    referral = attachment.referral
+    side, organization_id = _side_of(actor, referral)
+    with attachment.file.open("rb") as handle:
+        data: bytes = handle.read()
+    audit_event_record(
+        actor=actor,
+        action="referral.attachment_read",
+        target=referral,
+        organization=MemberOrganization.objects.get(pk=organization_id),
+        details={"attachment": attachment.pk, "side": side},
+    )
+    return data
+
+
+@transaction.atomic
+def referral_print_record(*, actor: User, access_side: str, referral: Referral) -> None:
+    """Audit that a side opened the printable referral form."""
+    organization_id = (
+        referral.sender_organization_id
+        if access_side == SENDER
+        else referral.recipient_id or referral.sender_organization_id
+    )
+    audit_event_record(
+        actor=actor,
+        action="referral.printed",
+        target=referral,
+        organization=MemberOrganization.objects.get(pk=organization_id),
+        details={"side": access_side},
+    )
 
 
 @transaction.atomic
@@ -720,9 +874,51 @@ def _notify_expired(
                 )
             )
     Notification.objects.bulk_create(notifications, batch_size=2000)
-    addresses = list(
-        User.objects.filter(pk__in=told, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    _mail_on_commit(list(told), None)
+
+
+# --- Reminders ------------------------------------------------------------------
+
+
+@transaction.atomic
+def referrals_remind(*, now: datetime.datetime | None = None) -> int:
+    """Remind the recipient side of referrals whose respond-by date is
+    tomorrow and that are still unanswered, once per referral.
+
+    Members of the recipient organisation get a notification and an email;
+    a recipient outside the platform gets an email at its link's address
+    (no link: its link may be used up; the sender can issue a new one).
+    """
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    due = list(
+        Referral.objects.select_for_update()
+        .filter(status__in=AWAITING, respond_by=tomorrow, reminded_at__isnull=True)
+        .select_related("sent_by")
     )
-    _mail_on_commit(addresses, reverse("referrals:inbox"))
+    if not due:
+        return 0
+    Referral.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=now)
+    external_addresses: list[str] = []
+    for referral in due:
+        audit_event_record(
+            actor=None,
+            action="referral.reminded",
+            target=referral,
+            organization=referral.sender_organization,
+            details={"respond_by": referral.respond_by.isoformat()},
+        )
+        if referral.is_external:
+            external_addresses.append(referral.external_email)
+            continue
+        users = _side_members(referral, RECIPIENT)
+        Notification.objects.bulk_create(
+            Notification(user=user, referral=referral, status=referral.status)
+            for user in users
+        )
+        _mail_on_commit([user.pk for user in users if user.email], referral.pk)
+    if external_addresses:
+        from waypoint.referrals.external import reminder_mail_on_commit
+
+        reminder_mail_on_commit(external_addresses)
+    return len(due)

@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,10 +23,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from waypoint.accounts.decorators import second_factor_required
 from waypoint.accounts.models import MemberOrganization, User
 from waypoint.accounts.selectors import case_organizations
+from waypoint.cases.documents import EXTENSIONS
 from waypoint.cases.models import Case, CaseStatus
 from waypoint.cases.selectors import case_get_for_user
-from waypoint.referrals import forms, selectors, services
-from waypoint.referrals.models import Referral, Status
+from waypoint.referrals import external, forms, selectors, services
+from waypoint.referrals.authorities import authorities_suggested
+from waypoint.referrals.models import AWAITING, Referral, Status
 
 
 def _user(request: HttpRequest) -> User:
@@ -38,6 +42,11 @@ def _detail(pk: int) -> HttpResponse:
     return redirect("referrals:detail", pk=pk)
 
 
+def _page_number(request: HttpRequest, name: str) -> int:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
 @second_factor_required
 @require_http_methods(["GET"])
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -46,17 +55,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = forms.FilterForm(request.GET or None)
     status = filters.cleaned_data.get("status", "") if filters.is_valid() else ""
-    limit = selectors.MAX_LISTED
     return render(
         request,
         "referrals/inbox.html",
         {
             "filters": filters,
-            "incoming": selectors.referrals_incoming(user=user, status=status)[:limit],
-            "outgoing": selectors.referrals_outgoing(user=user, status=status)[:limit],
-            "notifications": selectors.notifications_unread(user=user).select_related(
-                "referral"
-            )[:50],
+            "incoming": selectors.referrals_page(
+                selectors.referrals_incoming(user=user, status=status),
+                number=_page_number(request, "page_in"),
+            ),
+            "outgoing": selectors.referrals_page(
+                selectors.referrals_outgoing(user=user, status=status),
+                number=_page_number(request, "page_out"),
+            ),
+            # The list shows the referral's number only: no join needed.
+            "notifications": selectors.notifications_unread(user=user)[:50],
         },
     )
 
@@ -94,6 +107,8 @@ def _send_page(
                 actor=user,
                 case=case,
                 recipient=data["recipient"],
+                external_recipient=data["external_recipient"],
+                external_email=data["external_email"],
                 service=data["service"],
                 needs=data["needs"],
                 priority=data["priority"],
@@ -105,8 +120,13 @@ def _send_page(
                 previous=previous,
             )
         except ValidationError as error:
+            field = {
+                "external_recipient": "external_recipient",
+                "external_email": "external_email",
+                "recipient": "recipient",
+            }.get(str(getattr(error, "code", "")))
             for message in error.messages:
-                form.add_error(None, message)
+                form.add_error(field if field in form.fields else None, message)
         else:
             messages.success(request, _("Referral sent."))
             return _detail(referral.pk)
@@ -154,11 +174,23 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
     return _send_page(request, user, case, previous=access.referral)
 
 
-@second_factor_required
-@require_http_methods(["GET"])
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    access = selectors.referral_get_for_user(user=user, pk=pk)
+FINAL = frozenset(
+    {
+        Status.DECLINED,
+        Status.COMPLETED,
+        Status.NOT_COMPLETED,
+        Status.WITHDRAWN,
+        Status.EXPIRED,
+    }
+)
+
+
+def _detail_page(
+    request: HttpRequest,
+    user: User,
+    access: selectors.ReferralAccess,
+    message_form: forms.MessageForm | None = None,
+) -> HttpResponse:
     referral = access.referral
     services.notifications_read(actor=user, referral=referral)
     return render(
@@ -174,18 +206,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": selectors.snapshot_sections(referral),
             "events": selectors.events_of(referral),
             "thread": selectors.messages_of(referral),
+            "authorities": authorities_suggested(referral=referral),
             "transition_form": forms.TransitionForm(),
-            "message_form": forms.MessageForm(),
-            "status_final": referral.status
-            in {
-                Status.DECLINED,
-                Status.COMPLETED,
-                Status.NOT_COMPLETED,
-                Status.WITHDRAWN,
-                Status.EXPIRED,
-            },
+            "message_form": message_form or forms.MessageForm(),
+            "form": message_form,
+            "status_final": referral.status in FINAL,
+            "may_reissue": access.is_sender
+            and referral.is_external
+            and referral.status in AWAITING,
         },
+        status=400 if message_form is not None else 200,
     )
+
+
+@second_factor_required
+@require_http_methods(["GET"])
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    access = selectors.referral_get_for_user(user=user, pk=pk)
+    return _detail_page(request, user, access)
 
 
 def _apply(user: User, referral: Referral, data: dict[str, Any]) -> None:
@@ -247,17 +286,227 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     access = selectors.referral_get_for_user(user=user, pk=pk)
-    form = forms.MessageForm(request.POST)
+    form = forms.MessageForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Write the message."))
-        return _detail(pk)
+        # The page again, with the errors beside the fields.
+        return _detail_page(request, user, access, message_form=form)
     try:
         services.referral_message_add(
-            actor=user, referral=access.referral, text=form.cleaned_data["text"]
+            actor=user,
+            referral=access.referral,
+            text=form.cleaned_data["text"],
+            uploads=form.cleaned_data["attachments"],
         )
+    except ValidationError as error:
+        for text in error.messages:
+            form.add_error("attachments" if error.code != "required" else "text", text)
+        return _detail_page(request, user, access, message_form=form)
+    messages.success(request, _("Message sent."))
+    return _detail(pk)
+
+
+@second_factor_required
+@require_http_methods(["GET"])
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """The decrypted file, as an attachment under a neutral name."""
+    user = _user(request)
+    item = selectors.attachment_get_for_user(
+        user=user, pk=pk, attachment_pk=attachment_pk
+    )
+    data = services.attachment_read(actor=user, attachment=item)
+    response = HttpResponse(data, content_type=item.content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="R-{pk}-{item.pk}{EXTENSIONS[item.content_type]}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@second_factor_required
+@require_http_methods(["GET"])
+def print_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral form, for printing (either side; the read is audited)."""
+    user = _user(request)
+    access = selectors.referral_get_for_user(user=user, pk=pk)
+    services.referral_print_record(
+        actor=user, access_side=access.side, referral=access.referral
+    )
+    return _print_page(
+        request,
+        access.referral,
+        back_url=reverse("referrals:detail", kwargs={"pk": pk}),
+    )
+
+
+def _print_page(
+    request: HttpRequest, referral: Referral, *, back_url: str
+) -> HttpResponse:
+    return render(
+        request,
+        "referrals/print.html",
+        {
+            "referral": referral,
+            "back_url": back_url,
+            "sections": selectors.snapshot_sections(referral),
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+@second_factor_required
+@require_POST
+def reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new link for a recipient outside the platform; earlier ones stop."""
+    user = _user(request)
+    access = selectors.referral_get_for_user(user=user, pk=pk)
+    if not access.is_sender or not access.referral.is_external:
+        raise Http404
+    try:
+        external.external_link_issue(actor=user, referral=access.referral)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
     else:
-        messages.success(request, _("Message sent."))
+        messages.success(
+            request, _("A new link was sent; earlier links no longer work.")
+        )
     return _detail(pk)
+
+
+# --- The recipient outside the platform, through its emailed link ---------------
+
+SESSION_KEY = "referral_external_link"
+
+
+def _external_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render(request, f"referrals/{template}", context, status=status)
+
+
+def _unusable(request: HttpRequest, state: str) -> HttpResponse:
+    return _external_page(
+        request, "external_unusable.html", {"state": state}, status=410
+    )
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def external_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The link's page: asks to send a code to the address the link went to."""
+    link = external.link_get(token)
+    if external.access_valid(link, request.session.get(SESSION_KEY)):
+        return redirect("referrals:external_referral", token=token)
+    if request.method == "POST":
+        try:
+            external.external_code_send(link=link)
+        except ValidationError as error:
+            if error.code == "too_many_codes":
+                messages.error(request, error.messages[0])
+                return redirect("referrals:external_code", token=token)
+            return _unusable(request, str(error.code))
+        return redirect("referrals:external_code", token=token)
+    state = external.external_link_open(link=link)
+    if state != external.LinkState.OK:
+        return _unusable(request, state)
+    return _external_page(request, "external_open.html", {"link": link})
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def external_code(request: HttpRequest, token: str) -> HttpResponse:
+    link = external.link_get(token)
+    if external.access_valid(link, request.session.get(SESSION_KEY)):
+        return redirect("referrals:external_referral", token=token)
+    form = forms.ExternalCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        result = external.external_code_verify(
+            link=link, code=form.cleaned_data["code"]
+        )
+        if result == external.CodeResult.OK:
+            request.session.cycle_key()
+            request.session[SESSION_KEY] = link.pk
+            return redirect("referrals:external_referral", token=token)
+        if result == external.CodeResult.LOCKED:
+            return _unusable(request, external.LinkState.LOCKED)
+        if result == external.CodeResult.UNUSABLE:
+            return _unusable(request, external.link_state(link))
+        form.add_error(
+            "code",
+            _("The code has expired: send a new one.")
+            if result == external.CodeResult.EXPIRED
+            else _("This code is not right. Check the last email and try again."),
+        )
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return _external_page(
+        request, "external_code.html", {"form": form, "link": link}, status=status
+    )
+
+
+def _external_access(request: HttpRequest, token: str) -> Any:
+    link = external.link_get(token)
+    if not external.access_valid(link, request.session.get(SESSION_KEY)):
+        raise Http404
+    return link
+
+
+@require_http_methods(["GET"])
+def external_referral(request: HttpRequest, token: str) -> HttpResponse:
+    link = _external_access(request, token)
+    referral = external.external_snapshot_read(link=link)
+    return _external_page(
+        request,
+        "external_referral.html",
+        {
+            "referral": referral,
+            "token": token,
+            "sections": selectors.snapshot_sections(referral),
+            "may_answer": referral.status in AWAITING,
+            "answer_form": forms.ExternalAnswerForm(),
+            "events": selectors.events_of(referral),
+        },
+    )
+
+
+@sensitive_post_parameters()
+@require_POST
+def external_act(request: HttpRequest, token: str) -> HttpResponse:
+    link = _external_access(request, token)
+    form = forms.ExternalAnswerForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    data = form.cleaned_data
+    try:
+        if data["action"] == "accept":
+            external.external_accept(
+                link=link, version=data["version"], note=data["text"]
+            )
+        else:
+            external.external_decline(
+                link=link,
+                version=data["version"],
+                reason=data["decline_reason"],
+                text=data["text"],
+            )
+    except services.ConcurrentUpdateError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Your answer was recorded. Thank you."))
+    return redirect("referrals:external_referral", token=token)
+
+
+@require_http_methods(["GET"])
+def external_print(request: HttpRequest, token: str) -> HttpResponse:
+    link = _external_access(request, token)
+    referral = external.external_snapshot_read(link=link, printed=True)
+    return _print_page(
+        request,
+        referral,
+        back_url=reverse("referrals:external_referral", kwargs={"token": token}),
+    )

@@ -1,9 +1,10 @@
-"""The annual activity report as PDF and DOCX, from the web page's own data.
+"""The annual activity report and the newsletters as PDF and DOCX.
 
-``report_outline`` turns the selector's ``AnnualReportData`` into a short
-list of blocks (headings, paragraphs, lists, fact lists, tables) in the
-reader's language; the PDF and DOCX writers only lay those blocks out, so the
-two downloads and the web page cannot say different things.
+``report_outline`` turns the selector's ``AnnualReportData`` (and
+``newsletter_outline`` its ``NewsletterData``) into a short list of blocks
+(headings, paragraphs, lists, fact lists, tables) in the reader's language;
+the PDF and DOCX writers only lay those blocks out, so the two downloads
+cannot say different things. The newsletter's web page shows the same blocks.
 
 The PDF embeds DejaVu Sans (Debian's ``fonts-dejavu-core``), which has the
 Romanian, Bulgarian and Greek letters that the core PDF fonts lack.
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
@@ -22,7 +26,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from waypoint.activities.models import Event, PartnerRole, Project
-from waypoint.activities.selectors import AnnualReportData
+from waypoint.activities.selectors import AnnualReportData, NewsletterData
 from waypoint.activities.templatetags.activities import day_range, partial_date
 from waypoint.directory.models import Address
 from waypoint.lib.countries import country_name
@@ -54,6 +58,7 @@ class Outline:
     organization: str
     language: str
     blocks: list[Block] = field(default_factory=list)
+    subtitle: str = ""
 
     def heading(self, text: str, level: int = 1) -> None:
         self.blocks.append(Block("heading", text=text, level=level))
@@ -286,6 +291,142 @@ def report_outline(data: AnnualReportData, language: str) -> Outline:
     return outline
 
 
+def _period_text(start: date, end: date) -> str:
+    last = _("ongoing") if end == date.max else date_format(end, "DATE_FORMAT")
+    return f"{date_format(start, 'DATE_FORMAT')} – {last}"
+
+
+def _event_facts(event: Event, language: str) -> list[tuple[str, str]]:
+    facts = [
+        (_("Type"), str(event.get_type_display())),
+        (_("Date"), day_range(event.start_date, event.end_date)),
+    ]
+    place = event_place(event)
+    if event.venue:
+        place = f"{event.venue}, {place}" if place else event.venue
+    if place:
+        facts.append((_("Place"), place))
+    facts.append((_("Participants"), event_participants(event)))
+    who = event_who(event, language)
+    if who:
+        facts.append((_("Who took part"), who))
+    return facts
+
+
+def _newsletter_events(
+    outline: Outline, events: list[Event], language: str, level: int
+) -> None:
+    """A list of the events, as the newsletters print it, then each event
+    under a heading of ``level`` (the PDF's outline allows no skipped level)."""
+    outline.items(
+        [
+            f"{e.translated('title', language)}, {day_range(e.start_date, e.end_date)}"
+            + (f", {e.city}" if e.city else "")
+            for e in events
+        ]
+    )
+    for event in events:
+        outline.heading(event.translated("title", language), level)
+        outline.blocks.append(Block("facts", facts=_event_facts(event, language)))
+        if event.topics:
+            outline.paragraphs(event.translated("topics", language))
+        if event.description:
+            outline.paragraphs(event.translated("description", language))
+
+
+def newsletter_outline(data: NewsletterData, language: str) -> Outline:
+    """A newsletter in ``language``: the project (or the period's projects),
+    their events with dates, places and participants, publications and
+    campaigns, then the events outside projects."""
+    project = data.project
+    period = _period_text(data.start, data.end)
+    if project is not None:
+        subtitle = project.translated("title", language)
+        if project.acronym:
+            subtitle += f" ({project.acronym})"
+        author = (
+            project.coordinator.translated("name", language)
+            if project.coordinator is not None
+            else project.acronym or subtitle
+        )
+    else:
+        subtitle = period
+        author = (
+            data.organization.translated("name", language)
+            if data.organization is not None
+            else "Waypoint"
+        )
+    outline = Outline(
+        title=_("Newsletter"),
+        organization=author,
+        language=language,
+        subtitle=subtitle,
+    )
+    events = data.events
+    publications = [p for s in data.sections for p in s.publications]
+    campaigns = [c for s in data.sections for c in s.campaigns]
+    if project is not None:
+        outline.paragraphs(
+            _("Financed by the %(programme)s")
+            % {"programme": project.get_funding_programme_display()}
+        )
+    outline.blocks.append(
+        Block(
+            "facts",
+            facts=[
+                (_("Period"), period),
+                (_("Events"), str(len(events))),
+                (_("Publications"), str(len(publications))),
+                (_("Awareness campaigns"), str(len(campaigns))),
+            ],
+        )
+    )
+    if not events and not publications and not campaigns:
+        outline.paragraphs(_("Nothing is recorded for this period."))
+    for section in data.sections:
+        current = section.project
+        heading = current.translated("title", language)
+        if current.acronym:
+            heading += f" ({current.acronym})"
+        outline.heading(heading, 1)
+        outline.blocks.append(Block("facts", facts=_project_facts(current, language)))
+        if current.objectives:
+            outline.heading(_("Objectives"), 2)
+            outline.paragraphs(current.translated("objectives", language))
+        if section.events:
+            outline.heading(_("Events"), 2)
+            _newsletter_events(outline, section.events, language, 3)
+        if section.publications:
+            outline.heading(_("Publications"), 2)
+            outline.items(
+                [
+                    f"{p.translated('title', language)} — {p.get_type_display()}, "
+                    f"{partial_date(p.published, p.published_precision)}"
+                    for p in section.publications
+                ]
+            )
+        if section.campaigns:
+            outline.heading(_("Awareness campaigns"), 2)
+            outline.items(
+                [
+                    f"{c.translated('title', language)} — "
+                    f"{c.translated('channel', language)}"
+                    for c in section.campaigns
+                ]
+            )
+    if data.other_events:
+        outline.heading(_("Other events"), 1)
+        _newsletter_events(outline, data.other_events, language, 2)
+    return outline
+
+
+def newsletter_filename(data: NewsletterData, extension: str) -> str:
+    if data.project is not None:
+        name = slugify(data.project.acronym or data.project.title)[:40] or "project"
+        return f"newsletter-{name}.{extension}"
+    return f"newsletter-{data.start.isoformat()}-{data.end.isoformat()}.{extension}"
+
+
 # --- PDF ---
 
 
@@ -332,11 +473,14 @@ def _pdf_cover(pdf: _ReportPDF, outline: Outline) -> None:
     pdf.multi_cell(0, 8, outline.organization, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "B", 20)
     pdf.multi_cell(0, 11, outline.title, new_x="LMARGIN", new_y="NEXT")
+    if outline.subtitle:
+        pdf.set_font("DejaVu", size=13)
+        pdf.multi_cell(0, 8, outline.subtitle, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
 
-def annual_report_pdf(outline: Outline, *, compress: bool = True) -> bytes:
-    """The report as PDF; ``compress=False`` leaves the page text readable."""
+def outline_pdf(outline: Outline, *, compress: bool = True) -> bytes:
+    """The document as PDF; ``compress=False`` leaves the page text readable."""
     pdf = _pdf_setup(outline, compress=compress)
     _pdf_cover(pdf, outline)
     sizes = {1: 16, 2: 13, 3: 11}
@@ -390,7 +534,7 @@ def _pdf_table(pdf: _ReportPDF, block: Block) -> None:
 # --- DOCX ---
 
 
-def annual_report_docx(outline: Outline) -> bytes:
+def outline_docx(outline: Outline) -> bytes:
     document = Document()
     properties = document.core_properties
     properties.title = outline.title
@@ -400,6 +544,8 @@ def annual_report_docx(outline: Outline) -> bytes:
     normal.font.size = Pt(10)
     document.add_paragraph(outline.organization)
     document.add_heading(outline.title, level=0)
+    if outline.subtitle:
+        document.add_paragraph(outline.subtitle, style="Subtitle")
     for block in outline.blocks:
         if block.kind == "heading":
             document.add_heading(block.text, level=min(block.level, 9))
@@ -428,6 +574,11 @@ def annual_report_docx(outline: Outline) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# The annual report was the first document; its callers keep these names.
+annual_report_pdf = outline_pdf
+annual_report_docx = outline_docx
 
 
 def filename(year: int, extension: str) -> str:

@@ -1,21 +1,37 @@
 """Statistics of the activities (public) and of casework (anonymised, scoped).
 
 Every table here is built from aggregate queries: no row about a person ever
-leaves the database. Counts from 1 to 4 are shown as "<5" (``Cell``) so that
-nobody can be singled out, and a value derived from a small count (hours of a
-handful of sessions, the amounts of a handful of claims) is suppressed with
-it. Zero stays zero: it singles nobody out. No table has a total row, so a
-suppressed cell cannot be recovered by subtraction.
+leaves the database (the durations behind a median are the one bounded list
+of numbers that does, without anything identifying). Counts from 1 to 4 are
+shown as "<5" (``Cell``) so that nobody can be singled out, and so is any
+figure about fewer than five people: six sessions of one person, the hours,
+amounts and medians of a handful of people. Zero stays zero: it singles
+nobody out. No table has a total row.
 """
 
 from __future__ import annotations
 
+import datetime
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -43,6 +59,12 @@ from waypoint.cases.models import (
     SessionKind,
 )
 from waypoint.lib.countries import country_name
+from waypoint.referrals.models import (
+    Priority,
+    Referral,
+    ReferralEvent,
+)
+from waypoint.referrals.models import Status as ReferralStatus
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
@@ -83,8 +105,17 @@ def count_cell(count: int | None) -> Cell:
 
 
 def derived_cell(value: Number | None, *, base: int | None) -> Cell:
-    """A figure computed from ``base`` records: hidden when they are few."""
+    """A figure about ``base`` people (or records): hidden when they are few."""
     return Cell(value, suppressed=is_small(base))
+
+
+def record_cell(count: int | None, *, people: int | None) -> Cell:
+    """A count of records (cases, sessions, claims) about ``people`` people.
+
+    Hidden when the records are few, and when they are many but about few
+    people: twelve sessions of one person single that person out.
+    """
+    return Cell(count, suppressed=is_small(count) or is_small(people))
 
 
 @dataclass
@@ -122,6 +153,9 @@ def _events(year: int | None) -> QuerySet[Event]:
         events = events.filter(start_date__year=year)
     return events
 
+
+# The people behind records of cases: each case is of one person.
+_CASE_PEOPLE = Count("case__person", distinct=True)
 
 _TOTAL = Q(participant_counts__dimension=ParticipantCount.Dimension.TOTAL)
 
@@ -259,16 +293,41 @@ def _months() -> list[str | Promise]:
     return [MONTHS_3[m] for m in range(1, 13)]
 
 
-def _counts_by(queryset: QuerySet[Case], key: str, labels: dict[str, str]) -> list[Row]:
-    grouped = queryset.values(key).annotate(n=Count("id")).order_by(key)
+_PEOPLE = Count("person", distinct=True)
+
+
+def _count_rows(
+    counts: dict[str, tuple[int, int]], labels: dict[str, str]
+) -> list[Row]:
     rows = [
         Row(
-            label=labels.get(str(item[key]), str(item[key]) or _("not recorded")),
-            cells=[count_cell(int(item["n"]))],
+            label=labels.get(str(key), str(key) or _("not recorded")),
+            cells=[record_cell(n, people=people)],
         )
-        for item in grouped
+        for key, (n, people) in counts.items()
     ]
     return sorted(rows, key=lambda r: r.label)
+
+
+def _month_of(field: str, year: int) -> SqlCase:
+    """The month (1 to 12) of ``field``, a time in ``year``, in local time.
+
+    Plain comparisons with the first days of the months: the databases
+    compare those natively, where extracting a local month calls a function
+    per row (one written in Python, on SQLite).
+    """
+    zone = timezone.get_current_timezone()
+    return SqlCase(
+        *(
+            When(
+                **{f"{field}__lt": datetime.datetime(year, month + 1, 1, tzinfo=zone)},
+                then=Value(month),
+            )
+            for month in range(1, 12)
+        ),
+        default=Value(12),
+        output_field=IntegerField(),
+    )
 
 
 def casework_tables(
@@ -280,37 +339,47 @@ def casework_tables(
 
     Only the cases of ``organizations`` (the asking user's) are counted.
     """
-    cases = Case.objects.filter(organization__in=organizations, opened_at__year=year)
+    # Their ids as a list: a subquery here makes SQLite's planner pick an
+    # index of the wrong organisation column (the recipient's, for referrals).
+    organization_ids = [o.pk for o in organizations]
+    cases = Case.objects.filter(organization__in=organization_ids, opened_at__year=year)
     count_column: list[str | Promise] = [gettext_lazy("New cases")]
 
-    per_month = dict(
-        cases.annotate(month=ExtractMonth("opened_at"))
+    per_month = {
+        month: (n, p)
+        for month, n, p in cases.annotate(month=_month_of("opened_at", year))
         .values("month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), p=_PEOPLE)
         .order_by()
-        .values_list("month", "n")
-    )
+        .values_list("month", "n", "p")
+    }
     by_month = Table(
         slug="cases-by-month",
         title=gettext_lazy("New cases per month"),
         label_heading=gettext_lazy("Month"),
         columns=count_column,
         rows=[
-            Row(label=str(MONTHS[m]), cells=[count_cell(per_month.get(m, 0))])
+            Row(label=str(MONTHS[m]), cells=[_month_cell(per_month, m)])
             for m in range(1, 13)
         ],
     )
 
     type_labels = {k: str(v) for k, v in CaseType.choices}
-    matrix: dict[str, dict[int, int]] = {}
-    for case_type, month, n in (
-        cases.annotate(month=ExtractMonth("opened_at"))
+    matrix: dict[str, dict[int, tuple[int, int]]] = {}
+    for case_type, month, n, p in (
+        cases.annotate(month=_month_of("opened_at", year))
         .values("case_type", "month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), p=_PEOPLE)
         .order_by()
-        .values_list("case_type", "month", "n")
+        .values_list("case_type", "month", "n", "p")
     ):
-        matrix.setdefault(case_type, {})[month] = n
+        matrix.setdefault(case_type, {})[month] = (n, p)
+    year_people = dict(
+        cases.values("case_type")
+        .annotate(p=_PEOPLE)
+        .order_by()
+        .values_list("case_type", "p")
+    )
     by_month_type = Table(
         slug="cases-by-month-and-type",
         title=gettext_lazy("New cases per month by type"),
@@ -320,8 +389,13 @@ def casework_tables(
             (
                 Row(
                     label=type_labels.get(case_type, case_type),
-                    cells=[count_cell(months.get(m, 0)) for m in range(1, 13)]
-                    + [count_cell(sum(months.values()))],
+                    cells=[_month_cell(months, m) for m in range(1, 13)]
+                    + [
+                        record_cell(
+                            sum(n for n, _p in months.values()),
+                            people=year_people.get(case_type, 0),
+                        )
+                    ],
                 )
                 for case_type, months in matrix.items()
             ),
@@ -330,16 +404,37 @@ def casework_tables(
         chart_column=12,
     )
 
-    nationalities = cases.values_list("person__nationality", flat=True).distinct()
+    # One pass over the people of the year's cases for the three tables: a
+    # person has one nationality, age band and gender, so the people of each
+    # group add up exactly.
+    by_attribute: dict[str, dict[str, tuple[int, int]]] = {
+        "nationality": {},
+        "age_band": {},
+        "gender": {},
+    }
+    for nationality, age_band, gender, n, p in (
+        cases.values("person__nationality", "person__age_band", "person__gender")
+        .annotate(n=Count("id"), p=_PEOPLE)
+        .order_by()
+        .values_list(
+            "person__nationality", "person__age_band", "person__gender", "n", "p"
+        )
+    ):
+        for name, value in (
+            ("nationality", nationality),
+            ("age_band", age_band),
+            ("gender", gender),
+        ):
+            before = by_attribute[name].get(value, (0, 0))
+            by_attribute[name][value] = (before[0] + n, before[1] + p)
+    nationalities = by_attribute["nationality"]
     by_nationality = Table(
         slug="cases-by-nationality",
         title=gettext_lazy("New cases by nationality"),
         label_heading=gettext_lazy("Nationality"),
         columns=count_column,
-        rows=_counts_by(
-            cases,
-            "person__nationality",
-            {code: country_name(code) for code in nationalities if code},
+        rows=_count_rows(
+            nationalities, {code: country_name(code) for code in nationalities if code}
         ),
     )
     by_age = Table(
@@ -348,7 +443,7 @@ def casework_tables(
         label_heading=gettext_lazy("Age band"),
         columns=count_column,
         rows=_ordered(
-            _counts_by(cases, "person__age_band", _labels(AgeBand.choices)),
+            _count_rows(by_attribute["age_band"], _labels(AgeBand.choices)),
             [str(v) for _k, v in AgeBand.choices],
         ),
     )
@@ -358,7 +453,7 @@ def casework_tables(
         label_heading=gettext_lazy("Gender"),
         columns=count_column,
         rows=_ordered(
-            _counts_by(cases, "person__gender", _labels(Gender.choices)),
+            _count_rows(by_attribute["gender"], _labels(Gender.choices)),
             [str(v) for _k, v in Gender.choices],
         ),
     )
@@ -368,10 +463,16 @@ def casework_tables(
         by_nationality,
         by_age,
         by_gender,
-        _sessions_table(organizations, year),
-        _reflection_table(organizations, year),
-        _compensation_table(organizations, year),
+        _sessions_table(organization_ids, year),
+        _reflection_table(organization_ids, year),
+        _compensation_table(organization_ids, year),
+        *_referral_tables(organization_ids, year),
     ]
+
+
+def _month_cell(counts: dict[int, tuple[int, int]], month: int) -> Cell:
+    n, people = counts.get(month, (0, 0))
+    return record_cell(n, people=people)
 
 
 def _labels(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
@@ -383,7 +484,7 @@ def _ordered(rows: list[Row], order: list[str]) -> list[Row]:
 
 
 def _sessions_table(
-    organizations: Sequence[MemberOrganization] | QuerySet[MemberOrganization],
+    organizations: Sequence[int],
     year: int,
 ) -> Table:
     grouped = (
@@ -391,33 +492,47 @@ def _sessions_table(
             case__organization__in=organizations, held_on__year=year
         )
         .values("kind")
-        .annotate(n=Count("id"), minutes=Sum("duration_minutes"))
+        .annotate(
+            n=Count("id"),
+            people=_CASE_PEOPLE,
+            minutes=Sum("duration_minutes"),
+        )
         .order_by("kind")
     )
     labels = _labels(SessionKind.choices)
     rows = []
     for item in grouped:
-        n = int(item["n"])
+        people = int(item["people"])
         hours = (Decimal(int(item["minutes"] or 0)) / 60).quantize(Decimal("0.1"))
         rows.append(
             Row(
                 label=labels.get(str(item["kind"]), str(item["kind"])),
-                cells=[count_cell(n), derived_cell(hours, base=n)],
+                cells=[
+                    count_cell(people),
+                    record_cell(int(item["n"]), people=people),
+                    derived_cell(hours, base=people),
+                ],
             )
         )
     return Table(
         slug="assistance-by-type",
         title=gettext_lazy("Assistance sessions by type"),
         label_heading=gettext_lazy("Type of assistance"),
-        columns=[gettext_lazy("Sessions"), gettext_lazy("Hours")],
+        columns=[
+            gettext_lazy("People assisted"),
+            gettext_lazy("Sessions"),
+            gettext_lazy("Hours"),
+        ],
         rows=_ordered(rows, [str(v) for _k, v in SessionKind.choices]),
-        chart_column=1,
-        note=gettext_lazy("Hours of fewer than five sessions are not shown."),
+        chart_column=2,
+        note=gettext_lazy(
+            "Sessions and hours of fewer than five people are not shown."
+        ),
     )
 
 
 def _reflection_table(
-    organizations: Sequence[MemberOrganization] | QuerySet[MemberOrganization],
+    organizations: Sequence[int],
     year: int,
 ) -> Table:
     grouped = (
@@ -425,17 +540,22 @@ def _reflection_table(
             case__organization__in=organizations, starts_on__year=year
         )
         .values("decision")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), people=_CASE_PEOPLE)
         .order_by("decision")
     )
-    counts = {str(item["decision"]): int(item["n"]) for item in grouped}
+    counts = {
+        str(item["decision"]): (int(item["n"]), int(item["people"])) for item in grouped
+    }
     return Table(
         slug="reflection-periods",
         title=gettext_lazy("Recovery and reflection periods started, by decision"),
         label_heading=gettext_lazy("Decision"),
         columns=[gettext_lazy("Periods started")],
         rows=[
-            Row(label=str(label), cells=[count_cell(counts[value])])
+            Row(
+                label=str(label),
+                cells=[record_cell(counts[value][0], people=counts[value][1])],
+            )
             for value, label in ReflectionDecision.choices
             if value in counts
         ],
@@ -443,7 +563,7 @@ def _reflection_table(
 
 
 def _compensation_table(
-    organizations: Sequence[MemberOrganization] | QuerySet[MemberOrganization],
+    organizations: Sequence[int],
     year: int,
 ) -> Table:
     grouped = (
@@ -452,6 +572,7 @@ def _compensation_table(
         .values("status", "currency")
         .annotate(
             n=Count("id"),
+            people=_CASE_PEOPLE,
             claimed=Sum("amount_claimed"),
             awarded=Sum("amount_awarded"),
         )
@@ -462,15 +583,14 @@ def _compensation_table(
     rows = []
     for item in sorted(grouped, key=lambda i: order.index(str(i["status"]))):
         n = int(item["n"])
-        claimed = item["claimed"]
-        awarded = item["awarded"]
+        people = int(item["people"])
         rows.append(
             Row(
                 label=f"{labels[str(item['status'])]} ({item['currency']})",
                 cells=[
-                    count_cell(n),
-                    derived_cell(_decimal(claimed), base=n),
-                    derived_cell(_decimal(awarded), base=n),
+                    record_cell(n, people=people),
+                    derived_cell(_decimal(item["claimed"]), base=people),
+                    derived_cell(_decimal(item["awarded"]), base=people),
                 ],
             )
         )
@@ -486,9 +606,175 @@ def _compensation_table(
         rows=rows,
         note=gettext_lazy(
             "Claims filed or decided in the year. Amounts of fewer than five "
-            "claims are not shown."
+            "people are not shown."
         ),
     )
+
+
+def _referral_tables(
+    organizations: Sequence[int],
+    year: int,
+) -> list[Table]:
+    """Referrals sent in ``year``: where to, how they stand, how fast accepted.
+
+    The destination country is the recipient's country in the directory,
+    whether the recipient is a member organisation or an organisation
+    outside the platform. The time to acceptance runs from sending (the
+    referral's "sent" event) to its "accepted" event.
+    """
+    referrals = Referral.objects.filter(
+        sender_organization__in=organizations, sent_at__year=year
+    )
+    destination = Coalesce(
+        "recipient__organization__country", "external_recipient__country"
+    )
+    sent = {
+        country: (int(n), int(people))
+        for country, n, people in referrals.annotate(destination=destination)
+        .values("destination")
+        .annotate(n=Count("id"), people=_CASE_PEOPLE)
+        .order_by()
+        .values_list("destination", "n", "people")
+    }
+    accepted = (
+        ReferralEvent.objects.filter(
+            referral__sender_organization__in=organizations,
+            referral__sent_at__year=year,
+            to_status=ReferralStatus.ACCEPTED,
+        )
+        .annotate(
+            destination=Coalesce(
+                "referral__recipient__organization__country",
+                "referral__external_recipient__country",
+            ),
+            waited=ExpressionWrapper(
+                F("at") - F("referral__sent_at"), output_field=DurationField()
+            ),
+        )
+        .values_list(
+            "destination", "referral__priority", "referral__case__person", "waited"
+        )
+        .order_by()
+    )
+    # One row per accepted referral of the year: a bounded list of durations.
+    by_country: dict[str | None, _Waits] = {}
+    by_priority: dict[str, _Waits] = {}
+    for country, priority, person, waited in accepted:
+        hours = _hours(waited)
+        by_country.setdefault(country or None, _Waits()).add(person, hours)
+        by_priority.setdefault(priority, _Waits()).add(person, hours)
+
+    country_rows = []
+    for country, (n, people) in sent.items():
+        waits = by_country.get(country or None, _Waits())
+        country_rows.append(
+            Row(
+                label=country_name(country) if country else _("not recorded"),
+                cells=[
+                    record_cell(n, people=people),
+                    record_cell(waits.count, people=waits.people),
+                    derived_cell(waits.median, base=waits.people),
+                ],
+            )
+        )
+    by_destination = Table(
+        slug="referrals-by-destination-country",
+        title=gettext_lazy("Referrals sent, by country of the recipient"),
+        label_heading=gettext_lazy("Country of the recipient"),
+        columns=[
+            gettext_lazy("Referrals sent"),
+            gettext_lazy("Accepted"),
+            gettext_lazy("Median hours to acceptance"),
+        ],
+        rows=sorted(country_rows, key=lambda r: r.label),
+        note=gettext_lazy(
+            "Referrals sent in the year, to member organisations and to "
+            "organisations outside the platform. Medians of fewer than five "
+            "people are not shown."
+        ),
+    )
+
+    statuses = {
+        status: (int(n), int(people))
+        for status, n, people in referrals.values("status")
+        .annotate(n=Count("id"), people=_CASE_PEOPLE)
+        .order_by()
+        .values_list("status", "n", "people")
+    }
+    by_status = Table(
+        slug="referrals-by-status",
+        title=gettext_lazy("Referrals sent, by status today"),
+        label_heading=gettext_lazy("Status"),
+        columns=[gettext_lazy("Referrals")],
+        rows=[
+            Row(
+                label=str(label),
+                cells=[record_cell(statuses[value][0], people=statuses[value][1])],
+            )
+            for value, label in ReferralStatus.choices
+            if value in statuses
+        ],
+    )
+
+    by_urgency = Table(
+        slug="referrals-time-to-acceptance",
+        title=gettext_lazy("Time to acceptance of the referrals sent, by priority"),
+        label_heading=gettext_lazy("Priority"),
+        columns=[
+            gettext_lazy("Accepted"),
+            gettext_lazy("Median hours to acceptance"),
+        ],
+        rows=[
+            Row(
+                label=str(label),
+                cells=[
+                    record_cell(urgency.count, people=urgency.people),
+                    derived_cell(urgency.median, base=urgency.people),
+                ],
+            )
+            for value, label in Priority.choices
+            if (urgency := by_priority.get(value)) is not None
+        ],
+        chart_column=1,
+        note=gettext_lazy(
+            "From sending to acceptance, whatever came after. Medians of fewer "
+            "than five people are not shown."
+        ),
+    )
+    return [by_destination, by_status, by_urgency]
+
+
+@dataclass
+class _Waits:
+    """The hours to acceptance of some referrals, and the people they were for."""
+
+    hours: list[float] = field(default_factory=list)
+    persons: set[object] = field(default_factory=set)
+
+    def add(self, person: object, hours: float) -> None:
+        self.hours.append(hours)
+        self.persons.add(person)
+
+    @property
+    def count(self) -> int:
+        return len(self.hours)
+
+    @property
+    def people(self) -> int:
+        return len(self.persons)
+
+    @property
+    def median(self) -> Decimal | None:
+        if not self.hours:
+            return None
+        return Decimal(f"{statistics.median(self.hours):.1f}")
+
+
+def _hours(waited: object) -> float:
+    if isinstance(waited, datetime.timedelta):
+        return waited.total_seconds() / 3600
+    # Some backends give the difference in microseconds.
+    return int(str(waited)) / 3_600_000_000
 
 
 def _decimal(value: object) -> Decimal | None:

@@ -35,6 +35,12 @@ urlpatterns = [
         views.annual_report,
         name="annual",
     ),
+    path("newsletter/", views.newsletter, name="newsletter"),
+    path(
+        "newsletter.<document_format:fmt>",
+        views.newsletter_download,
+        name="newsletter_download",
+    ),
     path("statistics/", views.activity_statistics, name="activities"),
     path(
         "statistics/<slug:slug>.<table_format:fmt>",

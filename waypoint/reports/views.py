@@ -28,8 +28,10 @@ from waypoint.accounts.decorators import second_factor_required
 from waypoint.accounts.selectors import can_see_case_data, case_organizations
 from waypoint.activities import selectors as activity_selectors
 from waypoint.activities.models import AnnualReport
+from waypoint.activities.selectors import NewsletterData
 from waypoint.reports import documents, exports
 from waypoint.reports.charts import bar_chart
+from waypoint.reports.forms import NewsletterForm, error_summary
 from waypoint.reports.statistics import (
     Table,
     activity_tables,
@@ -69,15 +71,16 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
 # --- Annual report ---
 
 
+def _document(outline: documents.Outline, fmt: str, name: str) -> HttpResponse:
+    if fmt == "pdf":
+        return _attachment(documents.outline_pdf(outline), documents.PDF_TYPE, name)
+    return _attachment(documents.outline_docx(outline), documents.DOCX_TYPE, name)
+
+
 def _report_download(report: AnnualReport, fmt: str) -> HttpResponse:
     data = activity_selectors.annual_report_build(report=report)
     outline = documents.report_outline(data, _language())
-    name = documents.filename(report.year, fmt)
-    if fmt == "pdf":
-        return _attachment(
-            documents.annual_report_pdf(outline), documents.PDF_TYPE, name
-        )
-    return _attachment(documents.annual_report_docx(outline), documents.DOCX_TYPE, name)
+    return _document(outline, fmt, documents.filename(report.year, fmt))
 
 
 @require_GET
@@ -97,6 +100,50 @@ def annual_report(
 ) -> HttpResponse:
     report = activity_selectors.annual_report_get(year=year, organization=organization)
     return _report_download(report, fmt)
+
+
+# --- Newsletter ---
+
+
+def _newsletter(request: HttpRequest) -> tuple[NewsletterForm, NewsletterData | None]:
+    form = NewsletterForm(request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    built = activity_selectors.newsletter_build(
+        start=data["start"],
+        end=data["end"],
+        project=data["project"],
+        organization=data["organization"],
+    )
+    return form, built
+
+
+@require_GET
+def newsletter(request: HttpRequest) -> HttpResponse:
+    """Choose a project or a period; the newsletter shows under the form."""
+    form, data = _newsletter(request)
+    outline = documents.newsletter_outline(data, _language()) if data else None
+    return render(
+        request,
+        "reports/newsletter.html",
+        {
+            "form": form,
+            "outline": outline,
+            "query": request.GET.urlencode(),
+            "summary": error_summary(form) if form.is_bound else [],
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@require_GET
+def newsletter_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    _form, data = _newsletter(request)
+    if data is None:
+        raise Http404("Choose a project or a period")
+    outline = documents.newsletter_outline(data, _language())
+    return _document(outline, fmt, documents.newsletter_filename(data, fmt))
 
 
 # --- Statistics ---

@@ -7,6 +7,8 @@ from datetime import date
 from django import template
 from django.utils.formats import date_format
 
+from waypoint.accounts.models import User
+from waypoint.activities.access import can_manage_activities
 from waypoint.activities.models import DatePrecision
 
 register = template.Library()
@@ -30,3 +32,11 @@ def day_range(start: date, end: date | None) -> str:
     if end is None or end == start:
         return date_format(start, "DATE_FORMAT")
     return f"{date_format(start, 'DATE_FORMAT')} – {date_format(end, 'DATE_FORMAT')}"
+
+
+@register.simple_tag(takes_context=True)
+def manages_activities(context: template.Context) -> bool:
+    """Whether the signed-in user gets the link to the activities staff pages."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return isinstance(user, User) and can_manage_activities(user)

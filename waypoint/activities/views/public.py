@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from waypoint.activities import selectors
 from waypoint.activities.forms import EventFilterForm, PublicationFilterForm
 from waypoint.activities.models import AnnualReport
+from waypoint.activities.views.participants import registration_context
 
 
 @require_GET
@@ -54,7 +55,8 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
 @require_GET
 def event_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     event = selectors.event_get_public(pk=pk)
-    return render(request, "activities/event_detail.html", {"event": event})
+    context = {"event": event, **registration_context(request, event)}
+    return render(request, "activities/event_detail.html", context)
 
 
 @require_GET

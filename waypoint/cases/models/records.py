@@ -45,6 +45,14 @@ class AssistanceSession(models.Model):
         verbose_name = _("assistance session")
         verbose_name_plural = _("assistance sessions")
         ordering = ["held_on", "id"]
+        indexes = [
+            # Statistics of assistance: a case's sessions of a year, with all
+            # that is counted, without reading the rows.
+            models.Index(
+                fields=["case", "held_on", "kind", "duration_minutes"],
+                name="cases_session_stats_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.kind} {self.held_on}"

@@ -55,6 +55,8 @@ class _Reader:
     attnames: tuple[str, ...]
     select: str
     converters: tuple[tuple[int, tuple[_Converter, ...], Any], ...]
+    # Positions of JSON columns, whose text "{}" reads as an empty dict.
+    json_columns: frozenset[int] = frozenset()
 
     def rows(self, where: Sequence[tuple[str, Sequence[Any]]]) -> list[Row]:
         """Rows where any of the (column, values) pairs matches, by id."""
@@ -88,12 +90,17 @@ class _Reader:
             fetched = cursor.fetchall()
         out = []
         attnames = self.attnames
+        converters = self.converters
         for values in fetched:
-            if self.converters:
+            if converters:
                 values = list(values)
-                for i, converters, expression in self.converters:
+                for i, chain, expression in converters:
                     value = values[i]
-                    for convert in converters:
+                    if value == "{}" and i in self.json_columns:
+                        # Most translation cells are empty: no parsing.
+                        values[i] = {}
+                        continue
+                    for convert in chain:
                         value = convert(value, expression, connection)
                     values[i] = value
             out.append(dict(zip(attnames, values, strict=True)))
@@ -157,6 +164,9 @@ def _reader(model: type[models.Model]) -> _Reader:
         attnames=tuple(f.attname for f in fields),
         select=select,
         converters=tuple(converters),
+        json_columns=frozenset(
+            i for i, f in enumerate(fields) if isinstance(f, models.JSONField)
+        ),
     )
     _READERS[key] = reader
     return reader

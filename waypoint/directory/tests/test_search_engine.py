@@ -109,3 +109,45 @@ def test_inactive_services_are_not_found() -> None:
 
     search_index_refresh([service.pk])
     assert _ids(text="shelter") == []
+
+
+def test_ranked_pages_of_a_text_search_follow_one_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages of many equally relevant matches neither overlap nor skip, with or
+    without filters, however the page was found: from the best few matches
+    (in one or more rounds) or from all of them."""
+    from waypoint.directory import search
+
+    wanted = set()
+    for i in range(9):
+        # Three names, each three times: ties in score and in name.
+        service = service_make(
+            name=f"Legal aid {'abc'[i % 3]}",
+            description="legal" * (i % 2),
+            types=["shelter"] if i % 3 else ["hotline"],
+        )
+        wanted.add(service.pk)
+    closed = service_make(name="Legal aid b")
+    closed.status = "defunct"
+    closed.save()
+    search.search_index_refresh([closed.pk])
+    service_make(name="Medical care")
+
+    def pages(**kwargs: object) -> list[object]:
+        found: list[object] = []
+        for page in range(1, 11):
+            found += _ids(text="legal", per_page=1, page=page, **kwargs)
+        return found
+
+    everything = pages()
+    shelters = pages(types=["shelter"])
+    assert len(everything) == len(set(everything)) == 9 and set(everything) == wanted
+    assert len(shelters) == len(set(shelters)) == 6
+    for candidates, rounds in ((1, 2), (1, 1), (200, 0)):
+        # One candidate per page: ties and filters need more rounds; with no
+        # rounds left every match is ranked with its entry.
+        monkeypatch.setattr(search, "_CANDIDATES", candidates)
+        monkeypatch.setattr(search, "_CANDIDATE_ROUNDS", rounds)
+        assert pages() == everything
+        assert pages(types=["shelter"]) == shelters

@@ -11,11 +11,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from waypoint.directory.forms import city_value
 from waypoint.directory.models import (
@@ -237,6 +240,7 @@ def result_cards(results: ServiceSearchResults, reader: str) -> list[ResultCard]
 
 @dataclass(frozen=True)
 class FacetOption:
+    facet: str
     value: str
     label: str
     count: int
@@ -259,6 +263,7 @@ def facet_options(
     chosen = set(selected)
     return [
         FacetOption(
+            facet=facet,
             value=value,
             label=label,
             count=counts.get(facet, {}).get(value, 0),
@@ -277,17 +282,6 @@ def language_choices(
         ((code, language_name(code, reader)) for code in codes if len(code) == 2),
         key=lambda pair: pair[1].casefold(),
     )
-
-
-def country_choices(
-    counts: Mapping[str, Mapping[str, int]], reader: str, selected: str
-) -> list[tuple[str, str, int, bool]]:
-    """Countries for the select: code, name, results in it, chosen."""
-    in_country = counts.get("country", {})
-    return [
-        (code, name, in_country.get(code, 0), code == selected)
-        for code, name in countries_by_name(reader)
-    ]
 
 
 @dataclass(frozen=True)
@@ -309,6 +303,88 @@ def city_groups(cities: Sequence[City], reader: str, selected: str) -> list[City
         value = city_value(city)
         groups[-1].cities.append((value, city.name, value == selected))
     return groups
+
+
+# --- The search form's long lists, as HTML ----------------------------------------
+#
+# The form offers every city (twice: the "near" select and the city
+# suggestions), every country and some fifty checkboxes. Rendered by template
+# loops they cost more than the search itself; built here from pre-escaped
+# pieces (cached per language and city list) they cost a string join.
+
+
+@lru_cache(maxsize=32)
+def _near_options(cities: tuple[City, ...], reader: str) -> str:
+    parts: list[str] = []
+    for group in city_groups(cities, reader, ""):
+        parts.append(f'<optgroup label="{escape(group.country)}">')
+        parts += [
+            f'<option value="{escape(value)}">{escape(name)}</option>'
+            for value, name, _chosen in group.cities
+        ]
+        parts.append("</optgroup>")
+    return "".join(parts)
+
+
+def _select(options: str, selected: str) -> SafeString:
+    """``options`` with the one of value ``selected`` (if any) selected."""
+    if selected:
+        marker = f'<option value="{escape(selected)}">'
+        options = options.replace(
+            marker, f'<option value="{escape(selected)}" selected>', 1
+        )
+    return mark_safe(options)  # noqa: S308 - every value escaped above
+
+
+def near_options_html(cities: Sequence[City], reader: str, selected: str) -> SafeString:
+    """The "sort by distance from" options, cities grouped by country."""
+    return _select(_near_options(tuple(cities), reader), selected)
+
+
+@lru_cache(maxsize=8)
+def _city_datalist(cities: tuple[City, ...]) -> str:
+    return "".join(f'<option value="{escape(c.name)}"></option>' for c in cities)
+
+
+def city_datalist_html(cities: Sequence[City]) -> SafeString:
+    return mark_safe(_city_datalist(tuple(cities)))  # noqa: S308 - escaped
+
+
+@lru_cache(maxsize=16)
+def _countries_escaped(reader: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (str(escape(code)), str(escape(name)))
+        for code, name in countries_by_name(reader)
+    )
+
+
+def country_options_html(
+    counts: Mapping[str, Mapping[str, int]], reader: str, selected: str
+) -> SafeString:
+    """Countries for the select, each with the number of results in it."""
+    in_country = counts.get("country", {})
+    parts = []
+    for code, name in _countries_escaped(reader):
+        count = in_country.get(code, 0)
+        chosen = " selected" if code == selected else ""
+        suffix = f" ({count})" if count else ""
+        parts.append(f'<option value="{code}"{chosen}>{name}{suffix}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - codes and names escaped
+
+
+def facet_items_html(options: Iterable[FacetOption]) -> SafeString:
+    """The checkboxes of one facet, as ``_facet_group.html`` lists them."""
+    parts = []
+    for o in options:
+        dom_id = escape(o.dom_id)
+        checked = " checked" if o.checked else ""
+        parts.append(
+            f'<li class="check"><input type="checkbox" name="{escape(o.facet)}" '
+            f'value="{escape(o.value)}" id="{dom_id}"{checked}>'
+            f'<label for="{dom_id}">{escape(o.label)} <span class="count">'
+            f'(<span id="count-{dom_id}">{o.count}</span>)</span></label></li>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped
 
 
 @dataclass(frozen=True)

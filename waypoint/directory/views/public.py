@@ -90,9 +90,14 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "cards": display.result_cards(results, reader),
         "facets": facets,
-        "countries": display.country_choices(counts, reader, data.get("country", "")),
-        "cities": cities,
-        "city_groups": display.city_groups(cities, reader, data.get("near", "")),
+        "facet_items": {
+            name: display.facet_items_html(options) for name, options in facets.items()
+        },
+        "country_options": display.country_options_html(
+            counts, reader, data.get("country", "")
+        ),
+        "city_datalist": display.city_datalist_html(cities),
+        "near_options": display.near_options_html(cities, reader, data.get("near", "")),
         "free_count": counts.get("free", {}).get("1", 0),
         "errors": _errors(form),
         "error_fields": set(form.errors),

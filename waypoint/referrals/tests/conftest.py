@@ -7,7 +7,10 @@ Organisation A (Romania) refers the person of its case to organisation B
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,6 +20,7 @@ from waypoint.accounts.testing import member_organization_make, staff_make
 from waypoint.cases.models import Case, Consent
 from waypoint.cases.services import consent_record
 from waypoint.cases.tests.conftest import intake
+from waypoint.directory.models import Organization
 from waypoint.referrals import services
 from waypoint.referrals.models import Referral, Status
 
@@ -148,3 +152,66 @@ def bring_to(
             apply(action, sender if side == "sender" else recipient, referral)
     assert referral.status == status
     return referral
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings: Any, tmp_path: Path) -> None:
+    """Encrypted attachments go to a temporary folder."""
+    settings.WAYPOINT_PRIVATE_FILES_DIR = tmp_path / "private"
+
+
+POLICE_EMAIL = "trafficking-unit@police.example.org"
+
+
+@pytest.fixture
+def police(db: None) -> Organization:
+    """A directory organisation that is not on the platform."""
+    return Organization.objects.create(
+        name="Police trafficking unit",
+        description="Investigates trafficking.",
+        country="DE",
+        email=POLICE_EMAIL,
+    )
+
+
+@pytest.fixture
+def consent_police(case_a: Case, caseworker_a: User, police: Organization) -> Consent:
+    return consent_record(
+        actor=caseworker_a,
+        case=case_a,
+        scope="sharing",
+        method="signed",
+        given_on=datetime.date(2026, 5, 1),
+        data_categories=("identity", "situation"),
+        recipient=police,
+    )
+
+
+def send_external(
+    actor: User, case: Case, organization: Organization, **extra: object
+) -> Referral:
+    kwargs: dict[str, object] = {
+        "needs": ["legal-counselling"],
+        "respond_by": timezone.localdate() + datetime.timedelta(days=7),
+        "data_categories": SHARED,
+        **extra,
+    }
+    return services.referral_send(
+        actor=actor,
+        case=case,
+        external_recipient=organization,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def token_in(body: str) -> str:
+    """The token of the link in an email's body."""
+    match = re.search(r"/referrals/x/([A-Za-z0-9_\-]+)/", body)
+    assert match, body
+    return match.group(1)
+
+
+def code_in(body: str) -> str:
+    match = re.search(r"\b(\d{6})\b", body)
+    assert match, body
+    return match.group(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, reverse
 from django.utils import timezone
@@ -15,10 +16,12 @@ from waypoint.cases.models import Case, Consent
 from waypoint.cases.tests.conftest import DISTINCTIVE_FAMILY, DISTINCTIVE_GIVEN
 from waypoint.referrals import services
 from waypoint.referrals import urls as referral_urls
-from waypoint.referrals.models import Referral, Status
+from waypoint.referrals.models import Referral, ReferralAttachment, Status
 from waypoint.referrals.tests.conftest import bring_to, send
 
 pytestmark = pytest.mark.django_db
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 PERSONAS = (
     "caseworker_a",  # sender, assigned to the case
@@ -51,14 +54,31 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "detail": BOTH,
     # A stale version: answered with the conflict message, nothing changes.
     "act": BOTH_POST,
-    # An empty message: answered with an error message, nothing written.
-    "message": BOTH_POST,
+    # An empty message: the page again with the field's error, nothing written.
+    "message": {**BOTH, "caseworker_a": 400, "supervisor_a": 400, "caseworker_b": 400},
     # Re-sending a declined referral: the sender side only.
     "resend": SENDER,
+    # A file of a message: either side.
+    "attachment": BOTH,
+    # The printable form: either side.
+    "print": BOTH,
+    # A new link for a recipient outside the platform: the sender side; the
+    # referral here goes to a member, so even the sender gets 404.
+    "reissue": {**DENIED, "caseworker_a": 404, "supervisor_a": 404},
+}
+# The recipient outside the platform has no account: its pages are reached by
+# the emailed link's token, whoever is signed in (see test_external.py).
+EXTERNAL = {
+    "external_open",
+    "external_code",
+    "external_referral",
+    "external_act",
+    "external_print",
 }
 POSTED: dict[str, dict[str, Any]] = {
     "act": {"action": "withdraw", "version": 99},
     "message": {"text": ""},
+    "reissue": {},
 }
 
 
@@ -87,7 +107,7 @@ def test_every_referral_url_is_in_the_authorization_matrix() -> None:
         for pattern in referral_urls.urlpatterns
         if isinstance(pattern, URLPattern)
     }
-    assert names == set(MATRIX)
+    assert names == set(MATRIX) | EXTERNAL
 
 
 def test_the_authorization_matrix_holds(
@@ -102,10 +122,18 @@ def test_the_authorization_matrix_holds(
     """Each persona gets the expected answer on each referral page."""
     declined = send(caseworker_a, case_a, org_b)
     bring_to(Status.DECLINED, declined, sender=caseworker_a, recipient=caseworker_b)
+    services.referral_message_add(
+        actor=caseworker_b,
+        referral=referral,
+        text="See the letter.",
+        uploads=[SimpleUploadedFile("letter.pdf", PDF_BYTES)],
+    )
+    attachment = ReferralAttachment.objects.get()
     kwargs_by_name: dict[str, dict[str, int]] = {
         "inbox": {},
         "send": {"case_pk": case_a.pk},
         "resend": {"pk": declined.pk},
+        "attachment": {"pk": referral.pk, "attachment_pk": attachment.pk},
     }
     cells = mismatches = 0
     report = []
@@ -129,7 +157,7 @@ def test_the_authorization_matrix_holds(
     assert not report, report
     stored = Referral.objects.get(pk=referral.pk)
     assert (stored.status, stored.version) == (Status.SENT, 1)
-    assert not stored.messages.exists()
+    assert stored.messages.count() == 1
 
 
 def test_the_recipient_reads_the_snapshot_and_never_the_case(

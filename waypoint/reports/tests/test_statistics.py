@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from defusedcsv import csv
@@ -40,7 +41,11 @@ from waypoint.cases.services import (
     session_record,
 )
 from waypoint.directory.models import Organization
+from waypoint.referrals import services as referral_services
+from waypoint.referrals.models import Priority, Referral
+from waypoint.reports.charts import bar_chart
 from waypoint.reports.statistics import (
+    Row,
     Table,
     activity_tables,
     casework_tables,
@@ -190,8 +195,8 @@ def test_casework_tables_suppress_small_counts(
         "male": ["<5"],
     }
     assert _figures(table_find(tables, "assistance-by-type")) == {
-        "legal counselling": ["6", "9.0"],
-        "psychological counselling": ["<5", "<5"],
+        "legal counselling": ["6", "6", "9.0"],
+        "psychological counselling": ["<5", "<5", "<5"],
     }
     assert _figures(table_find(tables, "reflection-periods")) == {
         "cooperates with the authorities": ["5"],
@@ -199,6 +204,140 @@ def test_casework_tables_suppress_small_counts(
     assert _figures(table_find(tables, "compensation-outcomes")) == {
         "filed (EUR)": ["<5", "<5", "<5"],
     }
+
+
+def _refer(
+    actor: User,
+    case: Case,
+    *,
+    recipient: MemberOrganization | None = None,
+    external: Organization | None = None,
+    priority: str = Priority.ROUTINE,
+) -> Referral:
+    return referral_services.referral_send(
+        actor=actor,
+        case=case,
+        recipient=recipient,
+        external_recipient=external,
+        external_email="desk@example.org" if external else "",
+        needs=["shelter"],
+        respond_by=datetime.date(YEAR + 2, 1, 1),
+        data_categories=["case_summary"],
+        override_reason="The person asked for it in the interview.",
+        priority=priority,
+    )
+
+
+@pytest.fixture
+def referrals(
+    casework: list[Case],
+    supervisor_a: User,
+    caseworker_b: User,
+    org_b: MemberOrganization,
+) -> None:
+    """Five of organisation A's labour cases referred to organisation B
+    (Germany) as urgent, each accepted, after 10 to 50 hours; one more to a
+    Bulgarian police unit outside the platform, not answered."""
+    for hours, case in zip((10, 20, 30, 40, 50), casework[:5], strict=True):
+        sent = datetime.datetime(YEAR, 6, 1, 9, tzinfo=datetime.UTC)
+        with mock.patch("django.utils.timezone.now", return_value=sent):
+            referral = _refer(supervisor_a, case, recipient=org_b, priority="urgent")
+        accepted = sent + datetime.timedelta(hours=hours)
+        with mock.patch("django.utils.timezone.now", return_value=accepted):
+            referral_services.referral_accept(actor=caseworker_b, referral=referral)
+    police = Organization.objects.create(name="Police unit", country="BG")
+    external = _refer(supervisor_a, casework[5], external=police)
+    Referral.objects.filter(pk=external.pk).update(
+        sent_at=datetime.datetime(YEAR, 6, 1, tzinfo=datetime.UTC)
+    )
+
+
+@pytest.mark.django_db
+def test_referral_statistics_by_country_status_and_time_to_acceptance(
+    referrals: None, org_a: MemberOrganization, org_b: MemberOrganization
+) -> None:
+    """Germany counts five sent and accepted, a median of 30 hours; Bulgaria,
+    outside the platform, one: "<5" and no median."""
+    tables = casework_tables(organizations=[org_a], year=YEAR)
+    assert _figures(table_find(tables, "referrals-by-destination-country")) == {
+        "Bulgaria": ["<5", "0", "–"],
+        "Germany": ["5", "5", "30.0"],
+    }
+    assert _figures(table_find(tables, "referrals-by-status")) == {
+        "sent": ["<5"],
+        "accepted": ["5"],
+    }
+    assert _figures(table_find(tables, "referrals-time-to-acceptance")) == {
+        "urgent": ["5", "30.0"],
+    }
+    # The recipient does not count them as its own referrals.
+    theirs = casework_tables(organizations=[org_b], year=YEAR)
+    assert table_find(theirs, "referrals-by-status").rows == []  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_a_median_of_fewer_than_five_people_is_not_shown(
+    referrals: None, org_a: MemberOrganization
+) -> None:
+    """With one of the five accepted referrals sent the year after, four
+    remain: their count and their median are both "<5"."""
+    latest = Referral.objects.filter(status="accepted").order_by("-sent_at").first()
+    assert latest is not None
+    Referral.objects.filter(pk=latest.pk).update(
+        sent_at=latest.sent_at.replace(year=YEAR + 1)
+    )
+    tables = casework_tables(organizations=[org_a], year=YEAR)
+    assert _figures(table_find(tables, "referrals-by-destination-country"))[
+        "Germany"
+    ] == ["<5", "<5", "<5"]
+    assert _figures(table_find(tables, "referrals-time-to-acceptance")) == {
+        "urgent": ["<5", "<5"],
+    }
+
+
+@pytest.mark.django_db
+def test_many_sessions_of_one_person_are_hidden_like_a_small_count(
+    casework: list[Case], supervisor_a: User, org_a: MemberOrganization
+) -> None:
+    """Eight interpretation sessions of one person: the people, the sessions
+    and the hours are all "<5", since together they describe that person."""
+    for day in range(1, 9):
+        session_record(
+            actor=supervisor_a,
+            case=casework[0],
+            kind=SessionKind.INTERPRETATION,
+            held_on=datetime.date(YEAR, 6, day),
+            duration_minutes=60,
+        )
+    tables = casework_tables(organizations=[org_a], year=YEAR)
+    assert _figures(table_find(tables, "assistance-by-type"))["interpretation"] == [
+        "<5",
+        "<5",
+        "<5",
+    ]
+
+
+def test_a_chart_draws_no_bar_for_a_suppressed_figure() -> None:
+    """A figure of 1 to 4 gets no bar of its size (a bar's length would tell
+    the number): only the text "<5"; zero gets an empty bar and "0"."""
+    table = Table(
+        slug="t",
+        title="Test",
+        label_heading="Label",
+        columns=["Count"],
+        rows=[
+            Row(label="Many", cells=[count_cell(40)]),
+            Row(label="Few", cells=[count_cell(3)]),
+            Row(label="None", cells=[count_cell(0)]),
+        ],
+    )
+    svg = str(bar_chart(table, chart_id="c"))
+    widths = re.findall(r'<rect x="\d+" y="\d+" width="(\d+)"', svg)
+    assert widths[0] == "350"
+    assert widths[1:] == ["0", "0"]
+    assert "&lt;5" in svg
+    assert "Few: &lt;5" in svg
+    assert ">3<" not in svg
 
 
 @pytest.mark.django_db

@@ -1,0 +1,147 @@
+"""The emails to participants, written in the language they registered in.
+
+Each is sent by a task (``tasks.py``) after the change that caused it was
+committed. They go only to the participant's own address, carry the event's
+details and a link with a fresh token, and nothing about anyone else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from waypoint.activities.certificates import (
+    PDF_TYPE,
+    certificate_filename,
+    certificate_pdf,
+)
+from waypoint.activities.models import Registration
+from waypoint.activities.services.participants import (
+    cancel_token_issue,
+    feedback_token_issue,
+)
+
+
+def _absolute(path: str) -> str:
+    # WAYPOINT_BASE_URL makes links absolute; without it they are paths.
+    base: str = settings.WAYPOINT_BASE_URL
+    return base.rstrip("/") + path
+
+
+def _send(
+    registration: Registration,
+    *,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    attachment: tuple[str, bytes, str] | None = None,
+) -> None:
+    event = registration.event
+    title = str(event.translated("title", registration.language))
+    context = {
+        "LANGUAGE_CODE": registration.language,
+        "registration": registration,
+        "event": event,
+        "event_link": _absolute(event.get_absolute_url()),
+        **context,
+    }
+    body = render_to_string(f"activities/email/{template}", context)
+    message = EmailMessage(
+        f"{subject}: {title}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [registration.email],
+    )
+    if attachment is not None:
+        message.attach(*attachment)
+    mailers.default.send_messages([message])
+
+
+def _live(registration: Registration) -> bool:
+    return bool(registration.email) and registration.anonymised_at is None
+
+
+def registration_confirmation_send(*, registration_id: str) -> bool:
+    """Confirmation (or waiting-list notice) with a cancellation link."""
+    registration, token = cancel_token_issue(registration_id=registration_id)
+    if not _live(registration) or registration.status == Registration.Status.CANCELLED:
+        return False
+    with translation.override(registration.language):
+        confirmed = registration.status == Registration.Status.CONFIRMED
+        _send(
+            registration,
+            subject=_("Registration confirmed")
+            if confirmed
+            else _("On the waiting list"),
+            template="registration.txt",
+            context={
+                "cancel_link": _absolute(
+                    reverse("activities:registration_cancel", kwargs={"token": token})
+                ),
+                "retention_days": settings.WAYPOINT_REGISTRATION_RETENTION_DAYS,
+            },
+        )
+    return True
+
+
+def registration_promoted_send(*, registration_id: str) -> bool:
+    registration, token = cancel_token_issue(registration_id=registration_id)
+    if not _live(registration) or registration.status != Registration.Status.CONFIRMED:
+        return False
+    with translation.override(registration.language):
+        _send(
+            registration,
+            subject=_("A place for you"),
+            template="promoted.txt",
+            context={
+                "cancel_link": _absolute(
+                    reverse("activities:registration_cancel", kwargs={"token": token})
+                )
+            },
+        )
+    return True
+
+
+def certificate_send(*, registration_id: str) -> bool:
+    registration = Registration.objects.select_related("event__organiser").get(
+        pk=registration_id
+    )
+    if not _live(registration) or registration.certificate_issued_at is None:
+        return False
+    with translation.override(registration.language):
+        _send(
+            registration,
+            subject=_("Certificate of attendance"),
+            template="certificate.txt",
+            context={},
+            attachment=(
+                certificate_filename(registration),
+                certificate_pdf(registration),
+                PDF_TYPE,
+            ),
+        )
+    return True
+
+
+def feedback_request_send(*, registration_id: str) -> bool:
+    registration, token = feedback_token_issue(registration_id=registration_id)
+    if not _live(registration) or not registration.attended:
+        return False
+    with translation.override(registration.language):
+        _send(
+            registration,
+            subject=_("Your feedback"),
+            template="feedback.txt",
+            context={
+                "feedback_link": _absolute(
+                    reverse("activities:feedback", kwargs={"token": token})
+                )
+            },
+        )
+    return True
