@@ -53,6 +53,18 @@ def _audit_rows_flushable() -> Iterator[None]:
     flush.Command.handle = original  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """Each test starts in English, whatever language an earlier test's request
+    left active in this thread (LocaleMiddleware activates the URL's language
+    and nothing resets it)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def field_keys(settings: Any) -> None:
     """Encryption keys for tests that store secrets (TOTP, case data)."""

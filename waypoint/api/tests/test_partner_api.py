@@ -515,3 +515,18 @@ def test_only_the_organisations_administrator_opens_the_token_page(
     assert org_admin_a_client.get(own).status_code == 200
     assert org_admin_a_client.get(other).status_code == 404
     assert caseworker_a_client.get(own).status_code == 404
+
+
+def test_changes_need_no_csrf_token_but_a_bearer_token(
+    referral: Referral, token_b: str
+) -> None:
+    """Partner systems have no browser session: the bearer token is the proof."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        f"{BASE}/referrals/{referral.pk}/acknowledge",
+        json.dumps({"version": 1}),
+        content_type="application/json",
+        headers={"authorization": f"Bearer {token_b}"},
+    )
+    assert response.status_code == 200
+    assert response.json()["status"]["code"] == "acknowledged"
