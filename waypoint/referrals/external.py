@@ -85,7 +85,9 @@ def token_hash(token: str) -> str:
 def _code_hash(link: ExternalLink, code: str) -> str:
     # Keyed with the site's secret: 10^6 codes are quickly tried against a
     # plain hash taken from a stolen database.
-    return salted_hmac("waypoint.referrals.code", f"{link.pk}:{code}").hexdigest()
+    return salted_hmac(
+        "waypoint.referrals.code", f"{link.pk}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 class LinkState(StrEnum):

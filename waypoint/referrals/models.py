@@ -222,6 +222,22 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["recipient", "status", "sent_at"]),
             models.Index(fields=["status", "respond_by"]),
+            # The inbox pages (newest first) without sorting the whole inbox.
+            models.Index(fields=["recipient", "sent_at"], name="referrals_inbox_idx"),
+            # Referral statistics of a year read everything they group by
+            # from this index, not from the (encrypted) rows.
+            models.Index(
+                fields=[
+                    "sender_organization",
+                    "sent_at",
+                    "status",
+                    "priority",
+                    "recipient",
+                    "external_recipient",
+                    "case",
+                ],
+                name="referrals_sent_stats_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -298,6 +314,13 @@ class ReferralEvent(AppendOnly):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # Time to acceptance: the "accepted" events with their times.
+            models.Index(
+                fields=["to_status", "referral", "at"],
+                name="referrals_event_status_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"R-{self.referral_id}: {self.from_status}→{self.to_status}"

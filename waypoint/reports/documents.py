@@ -13,19 +13,25 @@ Romanian, Bulgarian and Greek letters that the core PDF fonts lack.
 from __future__ import annotations
 
 import io
+import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from waypoint.activities.models import Event, PartnerRole, Project
+from waypoint.activities.report_text import EventTexts
 from waypoint.activities.selectors import AnnualReportData, NewsletterData
 from waypoint.activities.templatetags.activities import day_range, partial_date
 from waypoint.directory.models import Address
@@ -103,7 +109,35 @@ def event_who(event: Event, language: str) -> str:
     return "; ".join(parts)
 
 
-def _events_table(events: list[Event], language: str) -> Block:
+def _events_table(events: list[Event], language: str, texts: EventTexts) -> Block:
+    """The rows say what ``event_place``, ``event_participants`` and
+    ``event_who`` say, with each name translated once for the whole report."""
+    rows = []
+    for e in events:
+        place = ", ".join(p for p in (e.city, texts.country(e.country)) if p)
+        if e.online:
+            place = f"{place} ({_('online')})" if place else _("online")
+        seen = texts.attendance(e)
+        who = []
+        if seen.professions:
+            who.append(", ".join(seen.professions))
+        if seen.countries:
+            names = ", ".join(texts.country(code) for code in seen.countries)
+            who.append(f"{_('from')} {names}")
+        if seen.institutions:
+            who.append(", ".join(seen.institutions))
+        if e.speakers:
+            speakers = e.translated("speakers", language)
+            who.append(f"{_('Trainers and speakers:')} {speakers}")
+        rows.append(
+            [
+                texts.day_range(e.start_date, e.end_date),
+                f"{e.translated('title', language)} ({texts.type(e)})",
+                place,
+                str(seen.total) if seen.total is not None else _("not recorded"),
+                "; ".join(who),
+            ]
+        )
     return Block(
         "table",
         header=[
@@ -113,16 +147,7 @@ def _events_table(events: list[Event], language: str) -> Block:
             _("Participants"),
             _("Who took part"),
         ],
-        rows=[
-            [
-                day_range(e.start_date, e.end_date),
-                f"{e.translated('title', language)} ({e.get_type_display()})",
-                event_place(e),
-                event_participants(e),
-                event_who(e, language),
-            ]
-            for e in events
-        ],
+        rows=rows,
     )
 
 
@@ -184,6 +209,8 @@ def report_outline(data: AnnualReportData, language: str) -> Outline:
     def text(obj: object, name: str) -> str:
         return str(obj.translated(name, language))  # type: ignore[attr-defined]
 
+    texts = EventTexts()
+
     if report.foreword:
         outline.heading(_("Foreword"))
         outline.paragraphs(text(report, "foreword"))
@@ -239,7 +266,7 @@ def report_outline(data: AnnualReportData, language: str) -> Outline:
             outline.paragraphs(text(project, "outputs"))
         if section.events:
             outline.heading(_("Events"), 3)
-            outline.blocks.append(_events_table(section.events, language))
+            outline.blocks.append(_events_table(section.events, language, texts))
         if section.publications:
             outline.heading(_("Publications"), 3)
             outline.items(
@@ -262,7 +289,7 @@ def report_outline(data: AnnualReportData, language: str) -> Outline:
     outline.heading(_("International events"))
     outline.paragraphs(text(report, "international_introduction"))
     if data.international_events:
-        outline.blocks.append(_events_table(data.international_events, language))
+        outline.blocks.append(_events_table(data.international_events, language, texts))
     else:
         outline.paragraphs(_("No international events are recorded for this year."))
 
@@ -445,7 +472,7 @@ class _ReportPDF(FPDF):
 
 
 # Column widths (mm) of the events and the departments tables.
-_WIDTHS = {5: (30, 52, 30, 22, 56), 3: (55, 80, 55)}
+_WIDTHS: dict[int, tuple[float, ...]] = {5: (30, 52, 30, 22, 56), 3: (55, 80, 55)}
 
 
 def _pdf_setup(outline: Outline, *, compress: bool) -> _ReportPDF:
@@ -484,6 +511,7 @@ def outline_pdf(outline: Outline, *, compress: bool = True) -> bytes:
     pdf = _pdf_setup(outline, compress=compress)
     _pdf_cover(pdf, outline)
     sizes = {1: 16, 2: 13, 3: 11}
+    breaker = _LineBreaker(pdf)
     for block in outline.blocks:
         if block.kind == "heading":
             pdf.ln(2)
@@ -510,24 +538,127 @@ def outline_pdf(outline: Outline, *, compress: bool = True) -> bytes:
                 pdf.multi_cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
         elif block.kind == "table":
-            _pdf_table(pdf, block)
+            _pdf_table(pdf, block, breaker)
     return bytes(pdf.output())
 
 
-def _pdf_table(pdf: _ReportPDF, block: Block) -> None:
-    pdf.set_font("DejaVu", size=8)
-    widths = _WIDTHS.get(len(block.header))
-    with pdf.table(
-        col_widths=widths,
-        headings_style=FontFace(emphasis="BOLD"),
-        line_height=4,
-        text_align="LEFT",
-        first_row_as_headings=True,
-        repeat_headings=1,
-    ) as table:
-        table.row(block.header)
-        for values in block.rows:
-            table.row(values)
+class _LineBreaker:
+    """Breaks cell text into lines that fit a column, measuring each word once.
+
+    A report's table repeats the same words (months, places, professions)
+    thousands of times: a cache of their widths makes the breaking cheap,
+    where fpdf2's general line breaking costs milliseconds a cell.
+    """
+
+    def __init__(self, pdf: FPDF) -> None:
+        self.pdf = pdf
+        self.widths: dict[tuple[str, float, str], float] = {}
+
+    def width(self, text: str) -> float:
+        key = (self.pdf.font_style, self.pdf.font_size_pt, text)
+        width = self.widths.get(key)
+        if width is None:
+            width = self.widths[key] = self.pdf.get_string_width(text)
+        return width
+
+    def lines(self, text: str, width: float) -> list[str]:
+        space = self.width(" ")
+        out: list[str] = []
+        for paragraph in text.split("\n"):
+            line: list[str] = []
+            used = 0.0
+            for word in paragraph.split():
+                size = self.width(word)
+                if size > width:
+                    # A word wider than the column is cut where it must be.
+                    if line:
+                        out.append(" ".join(line))
+                    *full, word = self._cut(word, width)
+                    out.extend(full)
+                    line, used = [word], self.width(word)
+                elif line and used + space + size > width:
+                    out.append(" ".join(line))
+                    line, used = [word], size
+                else:
+                    used += (space if line else 0.0) + size
+                    line.append(word)
+            out.append(" ".join(line))
+        return out
+
+    def _cut(self, word: str, width: float) -> list[str]:
+        pieces: list[str] = []
+        piece = ""
+        for char in word:
+            if piece and self.pdf.get_string_width(piece + char) > width:
+                pieces.append(piece)
+                piece = ""
+            piece += char
+        return [*pieces, piece]
+
+
+_CELL_PADDING = 1.0
+_LINE_HEIGHT = 4.0
+_TABLE_FONT_SIZE = 8
+
+
+def _pdf_table(pdf: _ReportPDF, block: Block, breaker: _LineBreaker) -> None:
+    """A table with a bordered cell per value, its heading row repeated on
+    each page; a row taller than a page goes on over the next."""
+    widths = _WIDTHS.get(len(block.header)) or tuple(
+        [pdf.epw / len(block.header)] * len(block.header)
+    )
+    inner = [w - 2 * _CELL_PADDING for w in widths]
+
+    def broken(values: list[str], style: str) -> list[list[str]]:
+        pdf.set_font("DejaVu", style, _TABLE_FONT_SIZE)
+        return [breaker.lines(v, w) for v, w in zip(values, inner, strict=True)]
+
+    def draw(cells: list[list[str]], style: str, first: int, count: int) -> None:
+        pdf.set_font("DejaVu", style, _TABLE_FONT_SIZE)
+        top = pdf.y
+        height = count * _LINE_HEIGHT + 2 * _CELL_PADDING
+        # The baseline sits where fpdf2's cells put it, centred in the line.
+        baseline = top + _CELL_PADDING + (_LINE_HEIGHT + 0.7 * pdf.font_size) / 2
+        x = pdf.l_margin
+        for lines, width in zip(cells, widths, strict=True):
+            pdf.rect(x, top, width, height)
+            for number, line in enumerate(lines[first : first + count]):
+                if line:
+                    pdf.text(x + _CELL_PADDING, baseline + number * _LINE_HEIGHT, line)
+            x += width
+        pdf.set_xy(pdf.l_margin, top + height)
+
+    def room() -> int:
+        """How many lines of a row fit before the page ends."""
+        free = pdf.page_break_trigger - pdf.y - 2 * _CELL_PADDING
+        return max(int(free // _LINE_HEIGHT), 0)
+
+    header = broken(block.header, "B")
+    header_lines = max(len(c) for c in header)
+    fresh = -1.0  # where the rows of a page start, under its heading row
+
+    def heading(*, new_page: bool) -> None:
+        nonlocal fresh
+        if new_page or room() < header_lines + 1:
+            pdf.add_page()
+        draw(header, "B", 0, header_lines)
+        fresh = pdf.y
+
+    heading(new_page=False)
+    for values in block.rows:
+        cells = broken(values, "")
+        total = max(len(c) for c in cells)
+        if total > room() and pdf.y > fresh:
+            heading(new_page=True)
+        done = 0
+        while True:
+            # At least one line a page, whatever the page's room.
+            count = max(min(total - done, room()), 1)
+            draw(cells, "", done, count)
+            done += count
+            if done >= total:
+                break
+            heading(new_page=True)
     pdf.ln(3)
 
 
@@ -561,19 +692,55 @@ def outline_docx(outline: Outline) -> bytes:
                 paragraph.add_run(f"{label}: ").bold = True
                 paragraph.add_run(value)
         elif block.kind == "table":
-            table = document.add_table(rows=1, cols=len(block.header))
-            table.style = "Table Grid"
-            for cell, heading in zip(table.rows[0].cells, block.header, strict=True):
-                cell.text = ""
-                cell.paragraphs[0].add_run(heading).bold = True
-            for values in block.rows:
-                cells = table.add_row().cells
-                for cell, value in zip(cells, values, strict=True):
-                    cell.text = value
+            _docx_table(document, block)
             document.add_paragraph()
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# Characters that XML 1.0 cannot hold: Word would refuse the document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _docx_runs(text: str) -> str:
+    """A cell's text as runs XML, line breaks and tabs as Word's own."""
+    lines = []
+    for line in _NOT_XML.sub("", text).split("\n"):
+        parts = [
+            f'<w:t xml:space="preserve">{escape(part)}</w:t>' if part else ""
+            for part in line.split("\t")
+        ]
+        lines.append("<w:tab/>".join(parts))
+    return f"<w:r>{'<w:br/>'.join(lines)}</w:r>" if text else ""
+
+
+def _docx_table(document: DocxDocument, block: Block) -> None:
+    """A table whose body rows are written as XML in one go.
+
+    python-docx adds a row at a time, each walking the whole table, which
+    takes seconds for the thousands of events of a busy year; here the
+    heading row comes from python-docx (style, widths) and the rows copy its
+    cell properties.
+    """
+    table = document.add_table(rows=1, cols=len(block.header))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, block.header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(heading).bold = True
+    properties = [cell._tc.tcPr for cell in table.rows[0].cells]
+    rows = "".join(
+        "<w:tr>"
+        + "".join(f"<w:tc><w:p>{_docx_runs(value)}</w:p></w:tc>" for value in values)
+        + "</w:tr>"
+        for values in block.rows
+    )
+    body = parse_xml(f"<w:tbl {nsdecls('w')}>{rows}</w:tbl>")
+    for row in body:
+        for cell, props in zip(row, properties, strict=True):
+            if props is not None:
+                cell.insert(0, deepcopy(props))
+    table._tbl.extend(list(body))
 
 
 # The annual report was the first document; its callers keep these names.

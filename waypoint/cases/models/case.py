@@ -129,6 +129,11 @@ class Case(models.Model):
                 fields=["organization", "opened_at", "case_type", "person"],
                 name="cases_case_stats_idx",
             ),
+            # Assistance statistics group each year's sessions by person: in
+            # this order they stream, without sorting half a million rows.
+            models.Index(
+                fields=["organization", "person"], name="cases_case_org_person_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
