@@ -121,9 +121,11 @@ def test_ranked_pages_of_a_text_search_follow_one_order(
 
     wanted = set()
     for i in range(9):
-        # Three names, each three times: ties in score and in name.
+        # Ties in score (two kinds of description) and in name (pairs), names
+        # written in the reverse of their order: the first written (whose
+        # full-text rows come first) are not the first shown.
         service = service_make(
-            name=f"Legal aid {'abc'[i % 3]}",
+            name=f"Legal aid {'zyxwv'[i // 2]}",
             description="legal" * (i % 2),
             types=["shelter"] if i % 3 else ["hotline"],
         )
