@@ -372,6 +372,10 @@ if DEBUG and not WAYPOINT_BLIND_INDEX_KEY:
 WAYPOINT_PRIVATE_FILES_DIR = Path(
     env_str("WAYPOINT_PRIVATE_FILES_DIR", str(VAR_DIR / "private"))
 )
+# Public uploads (the files of publications) in the default storage. No
+# MEDIA_URL: they are served by views (activities:publication_file), which
+# name the download and set its type, not straight from the folder.
+MEDIA_ROOT = Path(env_str("WAYPOINT_MEDIA_DIR", str(VAR_DIR / "media")))
 
 # --- Waypoint -----------------------------------------------------------------
 # Where the quick-exit control sends a person: a neutral, busy site.

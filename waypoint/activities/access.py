@@ -11,6 +11,13 @@ manage every record. A record belongs to an organisation when:
   projects (those without a project belong to nobody: platform admins only);
 - a partnership, a department, an annual report: its ``organization``.
 
+An event's registrations (the participants page) are seen by the managers
+of the organisation that organised it and by platform administrators
+(``may_manage_participants``): the same roles, but only the organiser's,
+since the registrations were given to the organiser. Organisations that took
+part in the event, or partners of its project, edit the event's record but
+do not see who registered.
+
 Anyone else asking for a record gets 404, never 403, so that the existence
 of another organisation's draft is not revealed.
 """
@@ -54,6 +61,16 @@ def managed_organizations(user: AnyUser) -> QuerySet[Organization]:
 def can_manage_activities(user: AnyUser) -> bool:
     return is_platform_admin(user) or (
         memberships_active(user).filter(role__in=MANAGER_ROLES).exists()
+    )
+
+
+def may_manage_participants(user: AnyUser, event: Event) -> bool:
+    """Whether the user sees and manages the event's registrations."""
+    if is_platform_admin(user):
+        return True
+    return (
+        event.organiser_id is not None
+        and managed_organizations(user).filter(pk=event.organiser_id).exists()
     )
 
 

@@ -17,9 +17,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model, QuerySet
 from django.forms import formset_factory
 from django.forms.models import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from waypoint.accounts.models import User
@@ -36,9 +40,15 @@ from waypoint.activities.models import (
     Project,
     ProjectPartner,
     Publication,
+    PublicationFile,
     StaffCount,
 )
+from waypoint.activities.publication_files import (
+    MAX_PUBLICATION_FILE_BYTES,
+    publication_file_checked,
+)
 from waypoint.activities.services import manage as services
+from waypoint.activities.services.participants import event_has_registrations
 from waypoint.directory.manage_forms.common import (
     PLATFORM_LANGUAGES,
     SPOKEN_LANGUAGE_CODES,
@@ -58,10 +68,11 @@ if TYPE_CHECKING:
     _ProjectField = forms.ModelChoiceField[Project]
     _PartnerModelForm = forms.ModelForm[ProjectPartner]
     _StaffModelForm = forms.ModelForm[StaffCount]
+    _PublicationFileModelForm = forms.ModelForm[PublicationFile]
 else:
     _OrganizationField = _ProjectField = forms.ModelChoiceField
     _OrganizationsField = forms.ModelMultipleChoiceField
-    _PartnerModelForm = _StaffModelForm = forms.ModelForm
+    _PartnerModelForm = _StaffModelForm = _PublicationFileModelForm = forms.ModelForm
 
 
 def _date_widget() -> forms.DateInput:
@@ -365,15 +376,32 @@ class EventForm(ActivityForm):
             "speakers",
             "description",
             "context",
+            "registration_open",
+            "capacity",
+            "registration_deadline",
             "language",
         )
-        widgets = {"start_date": _date_widget(), "end_date": _date_widget()}
+        widgets = {
+            "start_date": _date_widget(),
+            "end_date": _date_widget(),
+            "registration_deadline": _date_widget(),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._project_field(required_for_staff=False)
         _choices_set(self.fields["country"], _country_choices(blank=True))
+        # Checked by the model (registration_settings_errors), as on the
+        # participants page; the attribute only helps the browser's spinner.
+        self.fields["capacity"].widget.attrs["min"] = 1
         event = self.instance
+        # With registrations, the total and the counts by profession and
+        # country follow the attendance: shown, not edited (see the group).
+        self.counts_from_attendance = (
+            not event._state.adding and event_has_registrations(event)
+        )
+        if self.counts_from_attendance:
+            del self.fields["participants_total"]
         if not event._state.adding:
             total = event.participants_total
             self.initial["participants_total"] = total
@@ -405,7 +433,24 @@ class EventFormGroup(ActivityFormGroup):
     def __init__(self, *, data: Any = None, instance: Event, user: User) -> None:
         self.user = user
         self.instance = instance
-        self.form = EventForm(data=data, instance=instance, user=user)
+        form = EventForm(data=data, instance=instance, user=user)
+        self.form = form
+        # With registrations the rows come from the attendance: the page
+        # lists them (``attendance_counts``) and nothing here writes them.
+        self.counts_from_attendance = form.counts_from_attendance
+        self.attendance_counts: list[ParticipantCount] = []
+        self.participants_url = ""
+        if self.counts_from_attendance:
+            self.attendance_counts = [
+                row
+                for row in instance.participant_counts.all()
+                if row.dimension != ParticipantCount.Dimension.INSTITUTION
+            ]
+            self.participants_url = reverse(
+                "activities:participants", kwargs={"pk": instance.pk}
+            )
+            self.parts = []
+            return
         # Bound rows get no initial values: a row equal to its initial value
         # would count as unchanged, and an unchanged extra row is skipped.
         initial: list[dict[str, Any]] = []
@@ -471,15 +516,18 @@ class EventFormGroup(ActivityFormGroup):
 
         data = self.form.cleaned_data
         rows: list[ParticipantCount] = []
-        if data.get("participants_total") is not None:
-            rows.append(
-                row(ParticipantCount.Dimension.TOTAL, "", data["participants_total"])
-            )
-        for form in self.participants.formset.forms:
-            who = str(form.cleaned_data.get("who") or "")
-            if who:
-                dimension, _sep, code = who.partition(":")
-                rows.append(row(dimension, code, form.cleaned_data.get("count")))
+        if not self.counts_from_attendance:
+            if data.get("participants_total") is not None:
+                rows.append(
+                    row(
+                        ParticipantCount.Dimension.TOTAL, "", data["participants_total"]
+                    )
+                )
+            for form in self.participants.formset.forms:
+                who = str(form.cleaned_data.get("who") or "")
+                if who:
+                    dimension, _sep, code = who.partition(":")
+                    rows.append(row(dimension, code, form.cleaned_data.get("count")))
         for name, count in data.get("institutions") or []:
             rows.append(row(ParticipantCount.Dimension.INSTITUTION, name, count))
         return rows
@@ -594,12 +642,109 @@ class SimpleFormGroup(ActivityFormGroup):
         return saved
 
 
+class PublicationFileForm(_PublicationFileModelForm):
+    """One file of a publication: its language, an optional title and the
+    upload (required for a new row; for a stored one it replaces the file)."""
+
+    upload = forms.FileField(label=_("File"), required=False)
+    language = forms.ChoiceField(label=_("Language of the file"))
+
+    class Meta:
+        model = PublicationFile
+        fields = ("upload", "language", "title")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = sorted(set(SPOKEN_LANGUAGE_CODES) | set(PLATFORM_LANGUAGES))
+        _choices_set(
+            self.fields["language"],
+            [("", "—"), *((c, language_name(c)) for c in codes)],
+        )
+        self.fields["upload"].help_text = _(
+            "PDF, Word (DOCX), EPUB or OpenDocument text (ODT), up to %(size)s MB."
+        ) % {"size": MAX_PUBLICATION_FILE_BYTES // (1024 * 1024)}
+        stored = self.instance
+        if not stored._state.adding:
+            self.fields["upload"].help_text = format_html(
+                '{} <a href="{}">{}</a> ({}, {}). {}',
+                _("Now:"),
+                stored.get_absolute_url(),
+                stored.title or _("the stored file"),
+                stored.format_label,
+                filesizeformat(stored.size),
+                _("Choose a file only to replace it."),
+            )
+
+    def clean_upload(self) -> UploadedFile[bytes] | None:
+        upload: UploadedFile[bytes] | None = self.cleaned_data.get("upload")
+        if upload is not None:
+            publication_file_checked(upload)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            self.instance._state.adding
+            and not data.get("upload")
+            and "upload" not in self.errors
+        ):
+            self.add_error("upload", _("Choose the file to add."))
+        return data
+
+
+PublicationFileFormSet = inlineformset_factory(
+    Publication, PublicationFile, form=PublicationFileForm, extra=1, can_delete=True
+)
+
+
+class PublicationFormGroup(ActivityFormGroup):
+    """A publication and its files (one form, sent as multipart)."""
+
+    multipart = True
+
+    def __init__(
+        self,
+        *,
+        data: Any = None,
+        files: Any = None,
+        instance: Publication,
+        user: User,
+    ) -> None:
+        self.user = user
+        self.form = PublicationForm(data=data, instance=instance, user=user)
+        self.files = FormsetPart(
+            formset=PublicationFileFormSet(
+                data=data, files=files, instance=instance, prefix="files"
+            ),
+            legend=_("Files"),
+            row_label=_("File %(number)s"),
+        )
+        self.parts = [self.files]
+
+    def save(self, *, actor: User) -> Publication:
+        form = cast(PublicationForm, self.form)
+        publication = form.save(commit=False)
+        form.translations_apply()
+        rows = [
+            services.PublicationFileRow(file=item, upload=self._upload_of(item))
+            for item in _kept_rows(self.files.formset)
+        ]
+        return services.publication_save(
+            actor=actor, publication=publication, files=rows
+        )
+
+    def _upload_of(self, item: PublicationFile) -> UploadedFile[bytes] | None:
+        for form in self.files.formset.forms:
+            if form.instance is item:
+                upload: UploadedFile[bytes] | None = form.cleaned_data.get("upload")
+                return upload
+        return None
+
+
 def publication_group(
-    *, data: Any = None, instance: Publication, user: User
-) -> SimpleFormGroup:
-    return SimpleFormGroup(
-        form=PublicationForm(data=data, instance=instance, user=user), user=user
-    )
+    *, data: Any = None, files: Any = None, instance: Publication, user: User
+) -> PublicationFormGroup:
+    return PublicationFormGroup(data=data, files=files, instance=instance, user=user)
 
 
 def campaign_group(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from pathlib import PurePath
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -221,6 +223,23 @@ class ProjectPartner(models.Model):
         return f"{self.project_id}/{self.organization_id} ({self.role})"
 
 
+def registration_settings_errors(
+    *, start_date: date | None, capacity: int | None, deadline: date | None
+) -> dict[str, Any]:
+    """What is wrong with an event's registration settings, by field: the one
+    rule for the staff event form, the participants page and the model."""
+    errors: dict[str, Any] = {}
+    if capacity is not None and capacity < 1:
+        errors["capacity"] = _(
+            "Give at least one place, or leave it empty for no limit."
+        )
+    if deadline is not None and start_date is not None and deadline > start_date:
+        errors["registration_deadline"] = _(
+            "The registration deadline comes after the first day of the event."
+        )
+    return errors
+
+
 class Event(Translatable):
     TRANSLATED_FIELDS = ("title", "topics", "description", "speakers", "context")
 
@@ -299,8 +318,15 @@ class Event(Translatable):
         return reverse("activities:event", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
-        if self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end comes before the start.")})
+        errors = registration_settings_errors(
+            start_date=self.start_date,
+            capacity=self.capacity,
+            deadline=self.registration_deadline,
+        )
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end comes before the start.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def last_day(self) -> date:
@@ -424,6 +450,68 @@ class Publication(Translatable):
 
     def __str__(self) -> str:
         return self.title
+
+
+PUBLICATION_FILE_EXTENSIONS = (".pdf", ".docx", ".epub", ".odt")
+# The formats by the content type found in the file, as the pages name them.
+PUBLICATION_FILE_FORMATS = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/epub+zip": "EPUB",
+    "application/vnd.oasis.opendocument.text": "ODT",
+}
+
+
+def _publication_file_path(instance: PublicationFile, filename: str) -> str:
+    # A random name under the publication's folder: the uploaded name is
+    # never used on disk (downloads are named after the publication). The
+    # services pass a name whose extension comes from the checked content.
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in PUBLICATION_FILE_EXTENSIONS:
+        suffix = ""
+    return f"publications/{instance.publication_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class PublicationFile(models.Model):
+    """One file of a publication (a language version, say), public like it.
+
+    Stored in the default storage (``MEDIA_ROOT``) and served by
+    ``activities:publication_file``, never straight from the disk.
+    """
+
+    id = models.UUIDField(primary_key=True, default=_new_id, editable=False)
+    publication = models.ForeignKey(
+        Publication,
+        verbose_name=_("publication"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to=_publication_file_path, max_length=200)
+    language = models.CharField(_("language"), max_length=8)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the publication's title and the language."),
+    )
+    content_type = models.CharField(_("type"), max_length=100, editable=False)
+    size = models.PositiveIntegerField(_("size"), editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("publication file")
+        verbose_name_plural = _("publication files")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}/{self.language} ({self.content_type})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:publication_file", kwargs={"pk": self.pk})
+
+    @property
+    def format_label(self) -> str:
+        return PUBLICATION_FILE_FORMATS.get(self.content_type, "")
 
 
 class Campaign(Translatable):

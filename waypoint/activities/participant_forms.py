@@ -10,9 +10,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from waypoint.activities.models import (
+    Event,
     Feedback,
     InstitutionType,
     ParticipantProfession,
+    registration_settings_errors,
 )
 from waypoint.lib.countries import countries_by_name, language_name
 
@@ -104,6 +106,22 @@ class RegistrationSettingsForm(forms.Form):
         ),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        errors = registration_settings_errors(
+            start_date=self.event.start_date,
+            capacity=data.get("capacity"),
+            deadline=data.get("registration_deadline"),
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
 
 
 class FeedbackForm(forms.Form):

@@ -1,8 +1,9 @@
 """Reads about registrations, scoped to who asks.
 
-Registrations are personal data of professionals: only the event's
-coordinators (staff with the event coordinator role in the organising member
-organisation) and platform administrators see them; anyone else gets a 404.
+Registrations are personal data of professionals: only the managers of the
+organising member organisation (event coordinators and organisation
+administrators, ``access.may_manage_participants``: the rule of the staff
+pages) and platform administrators see them; anyone else gets a 404.
 The public sees only how many places are left.
 """
 
@@ -16,33 +17,14 @@ from datetime import date
 from django.db.models import Avg, Case, Count, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
-from waypoint.accounts.models import Role
-from waypoint.accounts.selectors import AnyUser, is_platform_admin, memberships_active
+from waypoint.accounts.selectors import AnyUser
+from waypoint.activities.access import may_manage_participants
 from waypoint.activities.models import (
     CERTIFICATE_EVENT_TYPES,
     Event,
     Feedback,
     Registration,
 )
-
-
-def coordinated_organization_ids(user: AnyUser) -> set[uuid.UUID]:
-    """Directory listings of the member organisations the user coordinates
-    events for."""
-    return set(
-        memberships_active(user)
-        .filter(role=Role.EVENT_COORDINATOR)
-        .values_list("organization__organization_id", flat=True)
-    )
-
-
-def may_manage_participants(user: AnyUser, event: Event) -> bool:
-    if is_platform_admin(user):
-        return True
-    return (
-        event.organiser_id is not None
-        and event.organiser_id in coordinated_organization_ids(user)
-    )
 
 
 def event_get_for_coordinator(*, user: AnyUser, pk: uuid.UUID) -> Event:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -21,7 +21,6 @@ from waypoint.activities.models import (
     Campaign,
     Department,
     Event,
-    ParticipantCount,
     Partnership,
     PartnershipKind,
     Project,
@@ -29,6 +28,7 @@ from waypoint.activities.models import (
     Publication,
     PublicationFile,
 )
+from waypoint.activities.report_text import CountRow, participant_counts_of
 from waypoint.directory.models import Address, Organization
 
 
@@ -201,34 +201,15 @@ class AnnualReportData:
     international_events: list[Event]
     partners: list[PartnerGroup]
     addresses: list[Address]
+    # Each event's participant counts, read in one query: what the report's
+    # page and files say of who took part (``EventTexts(counts=…)``).
+    participant_counts: dict[uuid.UUID, list[CountRow]] = field(default_factory=dict)
 
     @property
     def events(self) -> list[Event]:
         """Every event of the report, in the order the report shows them."""
         out = [e for section in self.projects for e in section.events]
         return out + self.international_events
-
-
-def _participant_counts_attach(events: list[Event]) -> None:
-    """Each event's participant counts, read in one query, where
-    ``event.participant_counts.all()`` finds them.
-
-    What ``prefetch_related`` does, without its per-event cost (a filtered
-    queryset made for each event), which took a third of a second for the
-    two thousand events of a busy year.
-    """
-    rows: dict[uuid.UUID, list[ParticipantCount]] = {e.pk: [] for e in events}
-    counts = ParticipantCount.objects.filter(event__in=[e.pk for e in events])
-    for count in counts.order_by("event", "position"):
-        rows[count.event_id].append(count)
-    for event in events:
-        # The event's own queryset, filled: ``.filter()`` on it still asks
-        # the database about this event only.
-        cached = event.participant_counts.all()
-        cached._result_cache = rows[event.pk]
-        # Django's own prefetching marks these two; the stubs do not name them.
-        cast(Any, cached)._prefetch_done = True
-        cast(Any, event)._prefetched_objects_cache = {"participant_counts": cached}
 
 
 def annual_report_build(*, report: AnnualReport) -> AnnualReportData:
@@ -287,7 +268,9 @@ def annual_report_build(*, report: AnnualReport) -> AnnualReportData:
         .distinct()
         .order_by("start_date", "title")
     )
-    _participant_counts_attach([e for s in sections for e in s.events] + international)
+    participant_counts = participant_counts_of(
+        [e.pk for s in sections for e in s.events] + [e.pk for e in international]
+    )
     departments = list(
         Department.objects.filter(organization=org).prefetch_related("staff")
     )
@@ -305,6 +288,7 @@ def annual_report_build(*, report: AnnualReport) -> AnnualReportData:
         international_events=international,
         partners=partners,
         addresses=addresses,
+        participant_counts=participant_counts,
     )
 
 

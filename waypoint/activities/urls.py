@@ -13,6 +13,11 @@ urlpatterns = [
     path("events/", views.event_calendar, name="events"),
     path("events/<uuid:pk>/", views.event_detail, name="event"),
     path("publications/", views.publication_list, name="publications"),
+    path(
+        "publications/files/<uuid:pk>/",
+        views.publication_file,
+        name="publication_file",
+    ),
     path("partners/", views.partners, name="partners"),
     path("reports/", views.report_list, name="reports"),
     path("reports/<int:year>/", views.report_year, name="report_year"),

@@ -13,11 +13,13 @@ from waypoint.activities.services.core import (
     project_partners_set,
 )
 from waypoint.activities.services.manage import (
+    PublicationFileRow,
     department_save,
     event_save,
     managed_record_delete,
     managed_record_save,
     project_save,
+    publication_save,
 )
 from waypoint.activities.services.participants import (
     RegistrationData,
@@ -35,6 +37,7 @@ from waypoint.activities.services.participants import (
 )
 
 __all__ = [
+    "PublicationFileRow",
     "RegistrationData",
     "SaveTally",
     "activity_record_delete",
@@ -53,6 +56,7 @@ __all__ = [
     "managed_record_save",
     "project_partners_set",
     "project_save",
+    "publication_save",
     "registration_cancel",
     "registration_cancel_by_token",
     "registration_create",

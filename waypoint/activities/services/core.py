@@ -81,14 +81,25 @@ def activity_record_delete(*, actor: Actor, instance: models.Model) -> None:
 
 @transaction.atomic
 def event_participants_set(
-    *, actor: Actor, event: Event, rows: Sequence[ParticipantCount]
+    *,
+    actor: Actor,
+    event: Event,
+    rows: Sequence[ParticipantCount],
+    dimensions: Sequence[str] | None = None,
 ) -> None:
-    """Make ``rows`` the event's whole aggregate attendance.
+    """Make ``rows`` the event's whole aggregate attendance (or, with
+    ``dimensions``, its whole attendance counted by those dimensions; the
+    other stored rows are left alone).
 
     Rows not in ``rows`` are deleted; rows are matched by their ids.
     """
     keep = {row.pk for row in rows}
-    for stale in event.participant_counts.exclude(pk__in=keep):
+    stored = event.participant_counts.all()
+    if dimensions is not None:
+        stored = stored.filter(dimension__in=dimensions)
+        if any(row.dimension not in dimensions for row in rows):
+            raise ValueError("a count outside the given dimensions")
+    for stale in stored.exclude(pk__in=keep):
         activity_record_delete(actor=actor, instance=stale)
     for position, row in enumerate(rows):
         row.event = event

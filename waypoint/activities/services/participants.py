@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from waypoint.accounts.models import MemberOrganization, User
 from waypoint.accounts.services import audit_event_record
 from waypoint.activities import participant_selectors as selectors
+from waypoint.activities.access import may_manage_participants
 from waypoint.activities.models import (
     Event,
     Feedback,
@@ -262,7 +263,7 @@ def registration_cancel_by_token(*, token: str) -> Registration | None:
 
 @transaction.atomic
 def registration_cancel(*, actor: User, registration: Registration) -> Registration:
-    if not selectors.may_manage_participants(actor, registration.event):
+    if not may_manage_participants(actor, registration.event):
         raise PermissionDenied
     return _cancel(registration, actor=actor)
 
@@ -278,7 +279,7 @@ def registration_settings_set(
 ) -> Event:
     """Open or close registration, set the places and the deadline; places
     added move people up from the waiting list."""
-    if not selectors.may_manage_participants(actor, event):
+    if not may_manage_participants(actor, event):
         raise PermissionDenied
     event = _locked(event)
     event.registration_open = registration_open
@@ -288,6 +289,22 @@ def registration_settings_set(
     if event.start_date >= timezone.localdate():
         _promote(event)
     return event
+
+
+def event_has_registrations(event: Event) -> bool:
+    """Whether the event's counts come from its attendance (any registration,
+    even cancelled or anonymised, makes it so)."""
+    return Registration.objects.filter(event=event).exists()
+
+
+@transaction.atomic
+def waiting_list_advance(*, event: Event) -> list[Registration]:
+    """Confirm people from the waiting list into the places free now (after
+    places were added on the staff event form), for events still to come."""
+    event = _locked(event)
+    if event.start_date < timezone.localdate():
+        return []
+    return _promote(event)
 
 
 # --- Attendance and the event's counts -----------------------------------------
@@ -300,7 +317,7 @@ def attendance_set(
     """Mark a confirmed participant present or absent, from the first day of
     the event on; the event's participant counts follow."""
     event = registration.event
-    if not selectors.may_manage_participants(actor, event):
+    if not may_manage_participants(actor, event):
         raise PermissionDenied
     event = _locked(event)
     registration = Registration.objects.get(pk=registration.pk)
@@ -333,7 +350,7 @@ def event_counts_from_attendance(*, actor: User | str, event: Event) -> None:
     attendees = Registration.objects.filter(
         event=event, status=Status.CONFIRMED, attended=True
     )
-    if not Registration.objects.filter(event=event).exists():
+    if not event_has_registrations(event):
         return
     rows = list(attendees.values_list("profession", "country"))
     wanted: dict[tuple[str, str], int] = {}
@@ -372,7 +389,7 @@ def event_counts_from_attendance(*, actor: User | str, event: Event) -> None:
 def certificates_issue(*, actor: User, event: Event) -> int:
     """Issue certificates of attendance to the attendees who have none yet,
     and email each one theirs. Returns how many were issued."""
-    if not selectors.may_manage_participants(actor, event):
+    if not may_manage_participants(actor, event):
         raise PermissionDenied
     if not selectors.certificates_available(event):
         raise ValidationError(
@@ -422,7 +439,7 @@ def _feedback_due(event: Event) -> Any:
 def feedback_requests_send(*, actor: User | None, event: Event) -> int:
     """Ask the attendees who were not asked yet for feedback, once the last
     day has come. Returns how many were asked."""
-    if actor is not None and not selectors.may_manage_participants(actor, event):
+    if actor is not None and not may_manage_participants(actor, event):
         raise PermissionDenied
     if event.last_day > timezone.localdate():
         raise ValidationError(_("Feedback can be asked for from the last day on."))
@@ -573,6 +590,7 @@ __all__ = [
     "cancel_token_issue",
     "certificates_issue",
     "event_counts_from_attendance",
+    "event_has_registrations",
     "feedback_registration_for_token",
     "feedback_requests_due",
     "feedback_requests_send",
@@ -585,4 +603,5 @@ __all__ = [
     "registration_settings_set",
     "registrations_anonymise",
     "token_hash",
+    "waiting_list_advance",
 ]

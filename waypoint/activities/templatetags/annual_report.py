@@ -8,7 +8,8 @@ way, in a fraction of the time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django import template
@@ -19,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from waypoint.activities.models import Event
-from waypoint.activities.report_text import Attendance, EventTexts
+from waypoint.activities.report_text import Attendance, CountRow, EventTexts
 
 register = template.Library()
 
@@ -91,11 +92,15 @@ def _row(event: Event, texts: EventTexts, language: str | None, url: str) -> str
 
 
 @register.simple_tag(takes_context=True)
-def report_event_rows(context: dict[str, Any], events: Iterable[Event]) -> SafeString:
+def report_event_rows(
+    context: dict[str, Any],
+    events: Iterable[Event],
+    counts: Mapping[uuid.UUID, Sequence[CountRow]] | None = None,
+) -> SafeString:
     """One ``<tr>`` for each event: date, title and type, place, participants
-    and who took part."""
+    and who took part (from ``counts``, the report's participant counts)."""
     language = context.get("LANGUAGE_CODE")
-    texts = EventTexts()
+    texts = EventTexts(counts)
     # The events' address differs only in the id: reverse it once.
     marker = "00000000-0000-0000-0000-000000000000"
     pattern = reverse("activities:event", kwargs={"pk": marker})

@@ -4,12 +4,14 @@ history of changes."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from waypoint.accounts.models import MemberOrganization, Role, User
 from waypoint.accounts.testing import staff_make
@@ -26,9 +28,11 @@ from waypoint.activities.models import (
     ProjectPartner,
     Publication,
     PublicationType,
+    Registration,
     StaffCount,
     StaffRole,
 )
+from waypoint.activities.services import participants as participant_services
 from waypoint.activities.views.manage import KINDS
 from waypoint.directory.models import ChangeRecord, Organization
 
@@ -438,6 +442,10 @@ def test_a_publication_must_belong_to_one_of_the_organisations_projects(
         "audience": "Lawyers",
         "summary": "",
         "language": "en",
+        "files-TOTAL_FORMS": "1",
+        "files-INITIAL_FORMS": "0",
+        "files-MIN_NUM_FORMS": "0",
+        "files-MAX_NUM_FORMS": "1000",
     }
     url = reverse("activities:manage_publication_create")
     response = coordinator_a_client.post(url, data)
@@ -526,3 +534,161 @@ def test_a_partnership_is_only_for_the_users_own_organisation(
     assert response.status_code == 400
     assert "Organisation: Select a valid choice." in response.text
     assert not Partnership.objects.exists()
+
+
+# --- Registration settings and counts from attendance -------------------------------
+
+
+def test_the_event_form_sets_registration_and_checks_it(
+    coordinator_a_client: Client, org_a: MemberOrganization
+) -> None:
+    url = reverse("activities:manage_event_create")
+    page = coordinator_a_client.get(url)
+    assert 'name="registration_open"' in page.text
+    assert 'name="capacity"' in page.text
+    assert 'name="registration_deadline"' in page.text
+    response = coordinator_a_client.post(
+        url,
+        _event_post(
+            org_a.organization,
+            registration_open="on",
+            capacity="0",
+            registration_deadline="2025-05-07",
+        ),
+    )
+    assert response.status_code == 400
+    assert (
+        "Places: Give at least one place, or leave it empty for no limit."
+        in response.text
+    )
+    assert (
+        "Registration deadline: The registration deadline comes after the first "
+        "day of the event." in response.text
+    )
+    assert not Event.objects.filter(title="Training for lawyers").exists()
+    response = coordinator_a_client.post(
+        url,
+        _event_post(
+            org_a.organization,
+            registration_open="on",
+            capacity="30",
+            registration_deadline="2025-05-06",
+        ),
+    )
+    assert response.status_code == 302
+    event = Event.objects.get(title="Training for lawyers")
+    assert event.registration_open
+    assert event.capacity == 30
+    assert event.registration_deadline == date(2025, 5, 6)
+    # Empty places: no limit.
+    edit = reverse("activities:manage_event_edit", kwargs={"pk": event.pk})
+    coordinator_a_client.post(
+        edit, _event_post(org_a.organization, registration_open="on", capacity="")
+    )
+    event.refresh_from_db()
+    assert event.capacity is None
+
+
+def _registration(event: Event, email: str, **fields: Any) -> Registration:
+    values: dict[str, Any] = {
+        "event": event,
+        "name": "A Participant",
+        "email": email,
+        "institution": "Court",
+        "institution_type": "court",
+        "profession": "judge",
+        "country": "RO",
+        "consent_at": timezone.now(),
+    }
+    values.update(fields)
+    return Registration.objects.create(**values)
+
+
+def test_with_registrations_the_counts_come_from_attendance_not_the_form(
+    coordinator_a: User, coordinator_a_client: Client, org_a: MemberOrganization
+) -> None:
+    event = Event.objects.create(
+        type=EventType.TRAINING,
+        title="Training for judges",
+        start_date=date(2025, 5, 6),
+        city="Cluj-Napoca",
+        organiser=org_a.organization,
+        language="en",
+    )
+    ParticipantCount.objects.create(
+        event=event, dimension="institution", code="Courts", count=2
+    )
+    _registration(event, "a@example.org", attended=True)
+    _registration(event, "b@example.org", attended=True, profession="lawyer")
+    participant_services.event_counts_from_attendance(actor=coordinator_a, event=event)
+    counts_before = sorted(
+        (c.dimension, c.code, c.count)
+        for c in event.participant_counts.exclude(dimension="institution")
+    )
+    assert ("total", "", 2) in counts_before
+
+    edit = reverse("activities:manage_event_edit", kwargs={"pk": event.pk})
+    page = coordinator_a_client.get(edit)
+    assert "come from the attendance marked on the participants page" in page.text
+    assert 'name="participants_total"' not in page.text
+    assert 'name="participants-TOTAL_FORMS"' not in page.text
+    assert reverse("activities:participants", kwargs={"pk": event.pk}) in page.text
+    assert "judges" in page.text  # the derived rows are listed
+
+    response = coordinator_a_client.post(
+        edit,
+        _event_post(
+            org_a.organization,
+            title="Training for judges",
+            participants_total="99",
+            institutions="Courts: 3\nBar association",
+        ),
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    counts_after = sorted(
+        (c.dimension, c.code, c.count)
+        for c in event.participant_counts.exclude(dimension="institution")
+    )
+    assert counts_after == counts_before
+    assert {(c.code, c.count) for c in event.participant_institutions} == {
+        ("Courts", 3),
+        ("Bar association", None),
+    }
+
+
+def test_places_added_on_the_event_form_move_up_the_waiting_list(
+    coordinator_a_client: Client,
+    org_a: MemberOrganization,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    start = timezone.localdate() + timedelta(days=20)
+    event = Event.objects.create(
+        type=EventType.TRAINING,
+        title="Training for judges",
+        start_date=start,
+        city="Cluj-Napoca",
+        organiser=org_a.organization,
+        registration_open=True,
+        capacity=1,
+        language="en",
+    )
+    _registration(event, "a@example.org")
+    waiting = _registration(event, "b@example.org", status=Registration.Status.WAITING)
+    edit = reverse("activities:manage_event_edit", kwargs={"pk": event.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_a_client.post(
+            edit,
+            _event_post(
+                org_a.organization,
+                title="Training for judges",
+                start_date=start.isoformat(),
+                end_date="",
+                registration_open="on",
+                capacity="2",
+            ),
+        )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert [m.to for m in mail.outbox] == [["b@example.org"]]

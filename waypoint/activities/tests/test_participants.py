@@ -323,7 +323,7 @@ def test_places_are_counted_in_the_database_not_from_a_stale_copy(
 # --- The coordinators' page --------------------------------------------------------
 
 
-def test_only_the_organisers_coordinators_and_platform_admins_see_participants(
+def test_only_the_organisers_managers_and_platform_admins_see_participants(
     client: Client,
     event: Event,
     coordinator_client: Client,
@@ -335,6 +335,29 @@ def test_only_the_organisers_coordinators_and_platform_admins_see_participants(
     other = login_with_second_factor(
         Client(), staff_make("other", org_b, Role.EVENT_COORDINATOR)
     )
+    other_admin = login_with_second_factor(
+        Client(), staff_make("other_admin", org_b, Role.ORG_ADMIN)
+    )
+    # The organiser's administrator manages the participants, as on the
+    # staff pages (access.may_manage_participants).
+    org_admin = login_with_second_factor(
+        Client(),
+        staff_make(
+            "org_admin",
+            MemberOrganization.objects.get(organization=event.organiser),
+            Role.ORG_ADMIN,
+        ),
+    )
+    assert org_admin.get(url).status_code == 200
+    assert (
+        "Participants and attendance"
+        in org_admin.get(event.get_absolute_url()).content.decode()
+    )
+    assert other_admin.get(url).status_code == 404
+    # An organisation that took part in the event edits its record on the
+    # staff pages but does not see who registered with the organiser.
+    event.participating_organizations.add(org_b.organization)
+    assert other.get(url).status_code == 404
     caseworker = login_with_second_factor(
         Client(),
         staff_make(
@@ -583,3 +606,34 @@ def test_the_anonymise_command_reports_what_it_did(
     call_command("anonymise_registrations")
     assert "Registrations anonymised: 1" in capsys.readouterr().out
     assert Registration.objects.get().email == ""
+
+
+def test_the_participants_page_needs_the_second_factor(
+    event: Event, coordinator: User
+) -> None:
+    client = Client()
+    client.force_login(coordinator)  # password only
+    response = client.get(reverse("activities:participants", args=[event.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_registration_deadline_after_the_first_day_is_refused_on_its_field(
+    event: Event, coordinator_client: Client
+) -> None:
+    response = coordinator_client.post(
+        reverse("activities:participants_settings", args=[event.pk]),
+        {
+            "registration_open": "on",
+            "capacity": "0",
+            "registration_deadline": (
+                event.start_date + datetime.timedelta(days=1)
+            ).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "The registration deadline comes after the first day of the event." in text
+    assert "Ensure this value is greater than or equal to 1." in text
+    event.refresh_from_db()
+    assert event.capacity is None and event.registration_deadline is None

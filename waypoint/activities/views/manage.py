@@ -84,6 +84,7 @@ class Kind:
     group: Callable[..., FormGroup]
     heading: Any  # the list page's heading
     describe: Callable[[Any], str]  # one line under the record's name in the list
+    uploads: bool = False  # the form takes files (its group accepts ``files``)
 
     def new(self, user: User) -> Model:
         instance = self.model()
@@ -140,6 +141,7 @@ KINDS: list[Kind] = [
         lambda p: " · ".join(
             x for x in (str(p.get_type_display()), _dates(p.published, None)) if x
         ),
+        uploads=True,
     ),
     Kind(
         "campaigns",
@@ -277,10 +279,12 @@ def record_edit(
     instance = (
         kind.new(user) if pk is None else access.managed_get(user, kind.model, pk)
     )
+    posted = request.method == "POST"
+    files: dict[str, Any] = (
+        {"files": request.FILES if posted else None} if kind.uploads else {}
+    )
     group = kind.group(
-        data=request.POST if request.method == "POST" else None,
-        instance=instance,
-        user=user,
+        data=request.POST if posted else None, instance=instance, user=user, **files
     )
     context: dict[str, Any] = {
         "kind": kind,
@@ -295,7 +299,7 @@ def record_edit(
         context["delete_url"] = reverse(
             f"activities:manage_{kind.name}_delete", kwargs={"pk": pk}
         )
-    if request.method == "POST":
+    if posted:
         if group.is_valid():
             saved = group.save(actor=user)
             messages.success(

@@ -1,10 +1,11 @@
 """Registration on the public event page, the links in the participants'
 emails (cancel, feedback), and the coordinators' participants page.
 
-The participants page and everything under it is for the event's
-coordinators and platform administrators, signed in with their second
-factor; anyone else gets a 404. Pages showing registrations are not cached
-and not indexed.
+The participants page and everything under it is for the managers of the
+organising organisation (event coordinators and organisation administrators,
+``access.may_manage_participants``) and platform administrators, signed in
+with their second factor; anyone else gets a 404. Pages showing
+registrations are not cached and not indexed.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from waypoint.accounts.decorators import second_factor_required
 from waypoint.accounts.models import User
 from waypoint.accounts.services import audit_event_record
+from waypoint.activities import access, selectors
 from waypoint.activities import participant_selectors as people
-from waypoint.activities import selectors
 from waypoint.activities.certificates import (
     PDF_TYPE,
     certificate_filename,
@@ -84,7 +85,7 @@ def registration_context(
         and event.last_day >= today,
         "registration_form": form if accepting else None,
         "places_left": people.places_left(event) if accepting else None,
-        "can_manage_participants": people.may_manage_participants(request.user, event),
+        "can_manage_participants": access.may_manage_participants(request.user, event),
     }
 
 
@@ -211,11 +212,12 @@ def _participants_page(
 ) -> HttpResponse:
     if settings_form is None:
         settings_form = RegistrationSettingsForm(
+            event=event,
             initial={
                 "registration_open": event.registration_open,
                 "capacity": event.capacity,
                 "registration_deadline": event.registration_deadline,
-            }
+            },
         )
     registrations = list(people.registrations_of(event))
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
@@ -265,7 +267,7 @@ def participants(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def registration_settings(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     event = people.event_get_for_coordinator(user=request.user, pk=pk)
-    form = RegistrationSettingsForm(request.POST)
+    form = RegistrationSettingsForm(request.POST, event=event)
     if not form.is_valid():
         return _participants_page(request, event, form, status=400)
     services.registration_settings_set(

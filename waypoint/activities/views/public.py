@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.activities import selectors
 from waypoint.activities.forms import EventFilterForm, PublicationFilterForm
-from waypoint.activities.models import AnnualReport
+from waypoint.activities.models import AnnualReport, PublicationFile
+from waypoint.activities.publication_files import EXTENSIONS
 from waypoint.activities.views.participants import registration_context
 
 
@@ -77,6 +79,29 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             "campaigns": list(selectors.campaign_list()),
         },
         status=status,
+    )
+
+
+def _download_name(item: PublicationFile) -> str:
+    stem = slugify(item.title or item.publication.title)[:80].strip("-")
+    extension = EXTENSIONS.get(item.content_type, "")
+    return f"{stem or 'publication'}-{item.language}{extension}"
+
+
+@require_http_methods(["GET", "HEAD"])
+def publication_file(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    """A publication's file, as a download named after it, with the type found
+    in its content when it was uploaded."""
+    item = selectors.publication_file_get_public(pk=pk)
+    try:
+        stream = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing") from exc
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=_download_name(item),
+        content_type=item.content_type,
     )
 
 
