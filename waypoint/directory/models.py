@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from waypoint.lib.countries import COUNTRY_CHOICES
 
@@ -363,7 +364,9 @@ class Contact(models.Model):
         related_name="contacts",
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(
+        pgettext_lazy("job title", "title"), max_length=200, blank=True
+    )
     department = models.CharField(_("department"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
 
