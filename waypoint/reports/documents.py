@@ -209,7 +209,7 @@ def report_outline(data: AnnualReportData, language: str) -> Outline:
     def text(obj: object, name: str) -> str:
         return str(obj.translated(name, language))  # type: ignore[attr-defined]
 
-    texts = EventTexts()
+    texts = EventTexts(data.participant_counts)
 
     if report.foreword:
         outline.heading(_("Foreword"))
