@@ -190,6 +190,10 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"}
 MFA_ADAPTER = "waypoint.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waypoint"
+# Accept the code of the previous and the next 30-second period as well
+# (RFC 6238, 5.2): a phone clock a few seconds off, or a code typed as it
+# changes, still signs in. A used code cannot be used again (allauth).
+MFA_TOTP_TOLERANCE = 1
 MFA_REAUTHENTICATION_REQUIRED = True
 
 # django-axes: lock a username+address pair after repeated failures, for a
