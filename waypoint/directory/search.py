@@ -393,6 +393,9 @@ def rows_insert(
             converters.append(None)
         elif isinstance(target, models.UUIDField) and not native_uuid:
             converters.append(_uuid_hex)
+        elif isinstance(target, models.DateTimeField):
+            # Imports stamp thousands of rows with the same instant.
+            converters.append(_memoised(target.get_db_prep_save))
         else:
             converters.append(target.get_db_prep_save)
     columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
@@ -415,6 +418,19 @@ def rows_insert(
                     )
                 chunk = list(zip(*columns_of, strict=True))
             cursor.executemany(sql, chunk)
+
+
+def _memoised(convert: Callable[..., Any]) -> Callable[..., Any]:
+    done: dict[Any, Any] = {}
+
+    def converted(value: Any, connection: object) -> Any:
+        try:
+            return done[value]
+        except KeyError:
+            result = done[value] = convert(value, connection)
+            return result
+
+    return converted
 
 
 def _uuid_hex(value: uuid.UUID, connection: object) -> str:

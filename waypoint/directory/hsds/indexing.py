@@ -31,6 +31,7 @@ from waypoint.directory.models import (
     ServiceAtLocation,
     ServiceFacet,
     ServiceOpening,
+    TaxonomyTerm,
 )
 from waypoint.directory.search import (
     IndexSource,
@@ -130,34 +131,36 @@ def index_sources(ids: list[uuid.UUID]) -> list[IndexSource]:
         "service_id", "amount"
     ):
         amounts[service_id].append(amount)
-    terms: dict[uuid.UUID, list[TermSource]] = defaultdict(list)
-    for row in (
+    # Thousands of attributes share a few hundred terms: each term's values
+    # (translations are JSON, costly to decode) are read once, not per link.
+    links = list(
         Attribute.objects.filter(
             link_id__in=[*ids, *org_ids],
             link_entity__in=["service", "organization"],
         )
         .order_by()
-        .values(
-            "link_id",
-            "link_entity",
-            "taxonomy_term__name",
-            "taxonomy_term__translations",
-            "taxonomy_term__code",
-            "taxonomy_term__taxonomy_ref__code",
+        .values_list("link_id", "link_entity", "taxonomy_term_id")
+    )
+    term_ids = {term_id for _link, _entity, term_id in links}
+    term_values = {
+        row["pk"]: (
+            _all_languages(row, "name"),
+            row["taxonomy_ref__code"] or "",
+            row["code"],
         )
-    ):
-        terms[row["link_id"]].append(
+        for row in TaxonomyTerm.objects.filter(pk__in=term_ids)
+        .order_by()
+        .values("pk", "name", "translations", "code", "taxonomy_ref__code")
+    }
+    terms: dict[uuid.UUID, list[TermSource]] = defaultdict(list)
+    for link_id, link_entity, term_id in links:
+        names, taxonomy_code, code = term_values[term_id]
+        terms[link_id].append(
             TermSource(
-                names=_all_languages(
-                    {
-                        "name": row["taxonomy_term__name"],
-                        "translations": row["taxonomy_term__translations"],
-                    },
-                    "name",
-                ),
-                taxonomy_code=row["taxonomy_term__taxonomy_ref__code"] or "",
-                code=row["taxonomy_term__code"],
-                link_entity=row["link_entity"],
+                names=list(names),
+                taxonomy_code=taxonomy_code,
+                code=code,
+                link_entity=link_entity,
             )
         )
 
