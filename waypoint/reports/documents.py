@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
@@ -198,6 +200,40 @@ def _address_text(address: Address) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _publications_and_campaigns(
+    outline: Outline,
+    publications: Sequence[Any],
+    campaigns: Sequence[Any],
+    language: str,
+    level: int,
+) -> None:
+    """The publications and awareness campaigns of a project, one line each
+    (the annual report and the newsletter list them alike)."""
+    if publications:
+        outline.heading(_("Publications"), level)
+        outline.items(
+            [
+                f"{p.translated('title', language)} — {p.get_type_display()}, "
+                f"{partial_date(p.published, p.published_precision)}"
+                for p in publications
+            ]
+        )
+    if campaigns:
+        outline.heading(_("Awareness campaigns"), level)
+        outline.items(
+            [
+                ", ".join(
+                    [
+                        f"{c.translated('title', language)} — "
+                        f"{c.translated('channel', language)}",
+                        *(country_name(code) for code in c.countries),
+                    ]
+                )
+                for c in campaigns
+            ]
+        )
+
+
 def report_outline(data: AnnualReportData, language: str) -> Outline:
     """The report's content in ``language``, in the web page's order."""
     report, org = data.report, data.organization
@@ -267,24 +303,9 @@ def report_outline(data: AnnualReportData, language: str) -> Outline:
         if section.events:
             outline.heading(_("Events"), 3)
             outline.blocks.append(_events_table(section.events, language, texts))
-        if section.publications:
-            outline.heading(_("Publications"), 3)
-            outline.items(
-                [
-                    f"{text(p, 'title')} — {p.get_type_display()}, "
-                    f"{partial_date(p.published, p.published_precision)}"
-                    for p in section.publications
-                ]
-            )
-        if section.campaigns:
-            outline.heading(_("Awareness campaigns"), 3)
-            outline.items(
-                [
-                    f"{text(c, 'title')} — {text(c, 'channel')}, "
-                    + ", ".join(country_name(code) for code in c.countries)
-                    for c in section.campaigns
-                ]
-            )
+        _publications_and_campaigns(
+            outline, section.publications, section.campaigns, language, 3
+        )
 
     outline.heading(_("International events"))
     outline.paragraphs(text(report, "international_introduction"))
@@ -423,24 +444,9 @@ def newsletter_outline(data: NewsletterData, language: str) -> Outline:
         if section.events:
             outline.heading(_("Events"), 2)
             _newsletter_events(outline, section.events, language, 3)
-        if section.publications:
-            outline.heading(_("Publications"), 2)
-            outline.items(
-                [
-                    f"{p.translated('title', language)} — {p.get_type_display()}, "
-                    f"{partial_date(p.published, p.published_precision)}"
-                    for p in section.publications
-                ]
-            )
-        if section.campaigns:
-            outline.heading(_("Awareness campaigns"), 2)
-            outline.items(
-                [
-                    f"{c.translated('title', language)} — "
-                    f"{c.translated('channel', language)}"
-                    for c in section.campaigns
-                ]
-            )
+        _publications_and_campaigns(
+            outline, section.publications, section.campaigns, language, 2
+        )
     if data.other_events:
         outline.heading(_("Other events"), 1)
         _newsletter_events(outline, data.other_events, language, 2)
