@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +36,38 @@ pytest_plugins = ["waypoint.lib.browser"]
 
 _TEST_FIELD_KEY = Fernet.generate_key().decode("ascii")
 _TEST_INDEX_KEY = secrets.token_urlsafe(32)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> Iterator[None]:
+    """On SQLite the test database is a file (on a RAM disk when there is one),
+    not Django's shared in-memory database.
+
+    With an in-memory database Django hands the test thread's own connection
+    to the live server, so two browser requests at once, or a request and the
+    test's own queries, run on one SQLite connection and read each other's
+    rows (seen as ``User.MultipleObjectsReturned`` for a primary key). A file
+    gives every thread its own connection, as in production, and lets the
+    concurrency tests run on SQLite too. Each pytest process (each xdist
+    worker) has its own folder, so parallel runs never share a file.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    folder: Path | None = None
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get(
+        "TEST", {}
+    ).get("NAME"):
+        ram = Path("/dev/shm")  # noqa: S108 (mkdtemp: a private, random folder)
+        folder = Path(
+            tempfile.mkdtemp(prefix="waypoint-test-", dir=ram if ram.is_dir() else None)
+        )
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    yield
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True, scope="session")
