@@ -7,7 +7,6 @@ otherwise; ``Content-Language`` names the languages the answer uses.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -22,7 +21,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from waypoint.api import openapi
-from waypoint.api.http import json_response
+from waypoint.api.http import json_bytes, json_response
 from waypoint.api.schemas import (
     Error,
     LangParams,
@@ -203,7 +202,7 @@ def _stream(ids: list[Any], render: Render, ctx: Context) -> StreamingHttpRespon
     def lines() -> Iterator[bytes]:
         for start in range(0, len(ids), STREAM_CHUNK):
             for document in render(ids[start : start + STREAM_CHUNK], ctx):
-                yield json.dumps(document, ensure_ascii=False).encode() + b"\n"
+                yield json_bytes(document) + b"\n"
 
     response = StreamingHttpResponse(
         lines(), content_type="application/x-ndjson; charset=utf-8"

@@ -7,6 +7,11 @@ those queries cost more than running them (40 ms for one service). Here each
 table is read with one precompiled statement for the whole set of services
 (fourteen statements whatever their number), values converted as the ORM
 converts them, and the documents assembled from dictionaries.
+
+On SQLite, dates, times and date-times are read as the text SQLite holds
+and rewritten to the ISO 8601 text the documents carry (``2026-01-01
+09:00:00`` becomes ``2026-01-01T09:00:00+00:00``): parsing them into Python
+objects only to write them back out cost more than any other conversion.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 
 from waypoint.directory.hsds.mapping import (
@@ -134,6 +141,43 @@ def _is_uuid(f: Any) -> bool:
 _READERS: dict[tuple[str, type[models.Model]], _Reader] = {}
 
 
+def _iso_text(chain: tuple[_Converter, ...], what: type) -> _Converter:
+    """A converter to the ISO text ``hsds_value`` would write; ``chain`` (the
+    ORM's converters) handles any value not in the expected shape."""
+
+    def convert(value: Any, expression: Any, conn: Any) -> Any:
+        if value is None:
+            return None
+        if value.__class__ is str:
+            if what is datetime and len(value) in (19, 26) and value[10] == " ":
+                # Django writes UTC date-times as "YYYY-MM-DD HH:MM:SS[.ffffff]".
+                return f"{value[:10]}T{value[11:]}+00:00"
+            if what is date and len(value) == 10:
+                return value
+            if what is time and len(value) in (8, 15):
+                return value
+        for step in chain:
+            value = step(value, expression, conn)
+        return hsds_value(value)
+
+    return convert
+
+
+def _text_kept(f: models.Field[Any, Any]) -> type | None:
+    """On SQLite (in UTC), which temporal type ``f`` holds as ISO text."""
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return None
+    if getattr(connection, "timezone_name", "UTC") != "UTC":
+        return None
+    if isinstance(f, models.DateTimeField):
+        return datetime
+    if isinstance(f, models.DateField):
+        return date
+    if isinstance(f, models.TimeField):
+        return time
+    return None
+
+
 def _reader(model: type[models.Model]) -> _Reader:
     key = (connection.vendor, model)
     found = _READERS.get(key)
@@ -155,10 +199,20 @@ def _reader(model: type[models.Model]) -> _Reader:
             *connection.ops.get_db_converters(col),
             *f.get_db_converters(connection),
         ]
-        if chain:
+        kept = _text_kept(f)
+        if kept is not None:
+            converters.append((i, (_iso_text(tuple(chain), kept),), col))
+        elif chain:
             converters.append((i, tuple(chain), col))
-    # Constant SQL from the model's own table and column names.
-    columns = ", ".join(f"{quote(table)}.{quote(f.column or f.name)}" for f in fields)
+    # Constant SQL from the model's own table and column names. A temporal
+    # column kept as text is read through CAST: without a declared type,
+    # Python's sqlite3 leaves it as the stored text instead of parsing it.
+    columns = ", ".join(
+        f"CAST({quote(table)}.{quote(f.column or f.name)} AS TEXT)"
+        if _text_kept(f) is not None
+        else f"{quote(table)}.{quote(f.column or f.name)}"
+        for f in fields
+    )
     select = f"SELECT {columns} FROM {quote(table)}"  # noqa: S608
     reader = _Reader(
         attnames=tuple(f.attname for f in fields),
@@ -220,6 +274,10 @@ def _spec(table: Table) -> tuple[tuple[str, str, int, bool], ...]:
     return found
 
 
+# Values that go into JSON as they are (everything else through ``hsds_value``).
+_JSON_READY = frozenset({str, int, float, bool})
+
+
 def row_scalars(table: Table, row: Row, ctx: Context) -> dict[str, Any]:
     """As ``mapping.scalars``, for a row of values."""
     out: dict[str, Any] = {}
@@ -240,8 +298,12 @@ def row_scalars(table: Table, row: Row, ctx: Context) -> dict[str, Any]:
         if value is None or value == "":
             if required:
                 out[column] = ""
-            continue
-        out[column] = _uuid_text(value) if kind == _UUID else hsds_value(value)
+        elif kind == _UUID:
+            out[column] = _uuid_text(value)
+        elif value.__class__ in _JSON_READY:
+            out[column] = value
+        else:
+            out[column] = hsds_value(value)
     if table.name == "taxonomy_term" and lang is not None:
         name = (
             (row["translations"] or {}).get(lang, {}).get("name")

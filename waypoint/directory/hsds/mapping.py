@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -60,7 +61,7 @@ class Table:
     def attname(self, column: str) -> str:
         return self.renames.get(column, column)
 
-    @property
+    @cached_property
     def extensions(self) -> tuple[str, ...]:
         names = [f.name for f in self.model._meta.concrete_fields]
         ext: list[str] = []
@@ -78,7 +79,7 @@ class Table:
             ext.append("x_position")
         return tuple(ext)
 
-    @property
+    @cached_property
     def extension_attnames(self) -> dict[str, str]:
         """Extension name -> model attribute."""
         names = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,7 +27,7 @@ from waypoint.directory.hsds.mapping import (
     services_full,
     services_list,
 )
-from waypoint.directory.models import Attribute, Service
+from waypoint.directory.models import Attribute, CostOption, Schedule, Service
 from waypoint.directory.search import _index_one, _source_of
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,42 @@ def test_row_documents_are_the_model_documents_byte_for_byte(
         service_dict(listed[pk], Context(lang=lang, extensions=extensions), full=False)
         for pk in ids
     ]
+
+
+def test_dates_and_times_read_as_text_are_written_as_the_models_write_them() -> None:
+    """On SQLite the row documents keep dates and times as stored text: with
+    and without fractions of a second, they match the model documents."""
+    ids = _directory()
+    service = Service.objects.get(pk=ids[0])
+    Service.objects.filter(pk=ids[0]).update(
+        updated_at=datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC),
+        last_verified_at=datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC),
+    )
+    Schedule.objects.create(
+        service=service,
+        freq="WEEKLY",
+        byday="MO",
+        opens_at=time(9, 30, 15, 250000),
+        closes_at=time(17, 0),
+        valid_from=date(2026, 1, 1),
+    )
+    CostOption.objects.create(
+        service=service, amount=Decimal("12.50"), currency="EUR", option="Fee"
+    )
+    ctx = Context(lang="", extensions=True)
+    expected = [
+        service_dict(s, ctx, full=True)
+        for s in services_full(Service.objects.filter(pk=ids[0]))
+    ]
+    attributes_attach(expected, ctx)
+    documents = service_documents(
+        service_rows(ids[:1]), Context(lang="", extensions=True)
+    )
+    assert json.dumps(documents) == json.dumps(expected)
+    written = json.dumps(documents)
+    assert '"last_modified": "2026-03-04T05:06:07.890123+00:00"' in written
+    assert '"opens_at": "09:30:15.250000"' in written
+    assert '"amount": 12.5' in written
 
 
 def test_row_documents_keep_the_order_asked_for_and_skip_unknown_ids() -> None:
