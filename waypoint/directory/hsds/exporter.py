@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
 from django.db.models import Q, QuerySet
 
 from waypoint.api.openapi import SCHEMA_DIR
@@ -33,6 +34,7 @@ from waypoint.directory.hsds.mapping import (
     Table,
 )
 from waypoint.directory.models import Service
+from waypoint.lib.memory import garbage_collection_paused
 
 # Services per read; keeps every IN list well under SQLite's variable limit.
 CHUNK = 250
@@ -137,7 +139,7 @@ def _write_services_json(out: TextIO) -> int:
     count = 0
     for document in services_documents(ctx):
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(document, ensure_ascii=False, sort_keys=True))
+        out.write(orjson.dumps(document, option=orjson.OPT_SORT_KEYS).decode())
         count += 1
     out.write("\n]\n")
     return count
@@ -145,6 +147,11 @@ def _write_services_json(out: TextIO) -> int:
 
 def hsds_export(*, path: Path) -> ExportResult:
     """Write the data package and services.json into the folder ``path``."""
+    with garbage_collection_paused():
+        return _export(path)
+
+
+def _export(path: Path) -> ExportResult:
     path.mkdir(parents=True, exist_ok=True)
     files = []
     for table in TABLES:
@@ -164,7 +171,10 @@ def hsds_export(*, path: Path) -> ExportResult:
 def hsds_export_zip() -> bytes:
     """The same files in one zip archive (for a download)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        garbage_collection_paused(),
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for table in TABLES:
             text = io.StringIO(newline="")
             csv.writer(text).writerows(table_rows(table))

@@ -26,6 +26,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
@@ -46,6 +47,7 @@ from waypoint.directory.models import (
 )
 from waypoint.directory.search import full_text_at_the_end, rows_insert
 from waypoint.directory.selectors import cities_forget
+from waypoint.lib.memory import garbage_collection_paused
 
 BATCH = 2000
 PROGRESS_FROM = 5000
@@ -312,7 +314,13 @@ class _Row:
     pk: uuid.UUID
     values: dict[str, Any]
     file: str
-    where: str
+    table: str
+    place: str
+
+    @property
+    def where(self) -> str:
+        """Which record this is, for a problem: written only when needed."""
+        return f"{self.table} {self.pk} ({self.place})"
 
 
 @dataclass
@@ -324,70 +332,114 @@ class _Plan:
     )
 
 
+@dataclass(frozen=True)
+class _TableSpec:
+    """How one table's records are converted, worked out once."""
+
+    by_name: dict[str, _Column]
+    # The value of every column a record may leave out (most cells are
+    # empty): optional extensions and ``updated_at`` are not among them.
+    defaults: dict[str, Any]
+    # JSON columns among the defaults: each record gets its own empty dict.
+    json_defaults: tuple[str, ...]
+    required: tuple[_Column, ...]
+
+
+def _table_spec(name: str) -> _TableSpec:
+    columns = _COLUMNS[name]
+    defaults = {
+        c.attname: c.empty
+        for c in columns
+        if not c.required
+        and c.name not in _OPTIONAL_EXTENSIONS
+        and c.attname != "updated_at"
+    }
+    return _TableSpec(
+        by_name={c.name: c for c in columns},
+        defaults=defaults,
+        json_defaults=tuple(a for a, v in defaults.items() if isinstance(v, dict)),
+        required=tuple(c for c in columns if c.required),
+    )
+
+
+_SPECS: dict[str, _TableSpec] = {t.name: _table_spec(t.name) for t in TABLES}
+
+
 def _convert_all(raw: RawTables, report: ImportReport, progress: Any) -> _Plan:
     plan = _Plan()
     for table in TABLES:
+        name = table.name
+        spec = _SPECS[name]
+        by_name, defaults, json_defaults = (
+            spec.by_name,
+            spec.defaults,
+            spec.json_defaults,
+        )
         rows: dict[uuid.UUID, _Row] = {}
-        for key, record in raw.tables.get(table.name, {}).items():
-            progress.update(1)
+        records = raw.tables.get(name, {})
+        for key, record in records.items():
             try:
                 pk = _parse_uuid(key)
             except ValueError:
                 report.problems.append(
                     Problem(record.file, record.where, "id", _("not a UUID"))
                 )
-                report.counts.setdefault(table.name, Counter())["rejected"] += 1
+                report.counts.setdefault(name, Counter())["rejected"] += 1
                 continue
-            values: dict[str, Any] = {}
-            bad = False
-            given_values = record.values
-            for column in _COLUMNS[table.name]:
-                value = given_values.get(column.name)
-                if column.name in _OPTIONAL_EXTENSIONS and value in (None, ""):
+            values = defaults.copy()
+            for attname in json_defaults:
+                values[attname] = {}
+            problems: list[Problem] = []
+            # Only the values the record carries: the rest keep their default.
+            for column_name, value in record.values.items():
+                if value is None:
                     continue
-                if isinstance(value, str) and column.convert is not _json_object:
-                    value = value if value.strip() else None
-                if value is None and not column.required:
-                    # Most cells are empty: their value is known in advance.
-                    if column.attname != "updated_at":
-                        values[column.attname] = (
-                            {} if isinstance(column.empty, dict) else column.empty
-                        )
+                column = by_name.get(column_name)
+                if column is None:
                     continue
+                convert = column.convert
+                if value.__class__ is str:
+                    if convert is not _json_object and not value.strip():
+                        continue  # blank text is an empty cell
+                    if value == "" and column_name in _OPTIONAL_EXTENSIONS:
+                        continue
                 try:
-                    converted = column.convert(value)
+                    converted = convert(value)
                 except _BadValueError as error:
-                    report.problems.append(
+                    problems.append(
                         Problem(
                             record.file,
-                            f"{table.name} {pk} ({record.where})",
-                            column.name,
+                            f"{name} {pk} ({record.where})",
+                            column_name,
                             str(error),
                         )
                     )
-                    bad = True
                     continue
-                if column.required and converted in ("", None):
-                    report.problems.append(
+                if converted is None or converted == "":
+                    if column.attname == "updated_at":
+                        continue  # no date given: the import's own time is used
+                    if column.required:
+                        continue  # reported below as missing
+                values[column.attname] = converted
+            for column in spec.required:
+                if column.attname not in values and not any(
+                    p.field == column.name for p in problems
+                ):
+                    problems.append(
                         Problem(
                             record.file,
-                            f"{table.name} {pk} ({record.where})",
+                            f"{name} {pk} ({record.where})",
                             column.name,
                             _("required"),
                         )
                     )
-                    bad = True
-                    continue
-                if column.attname == "updated_at" and converted is None:
-                    continue  # no date given: the import's own time is used
-                values[column.attname] = converted
-            if bad:
-                report.counts.setdefault(table.name, Counter())["rejected"] += 1
+            if problems:
+                report.problems.extend(problems)
+                report.counts.setdefault(name, Counter())["rejected"] += 1
                 continue
-            rows[pk] = _Row(
-                pk, values, record.file, f"{table.name} {pk} ({record.where})"
-            )
-        plan.rows[table.name] = rows
+            rows[pk] = _Row(pk, values, record.file, name, record.where)
+        progress.update(len(records))
+        plan.rows[name] = rows
     return plan
 
 
@@ -583,8 +635,10 @@ def _diff(
 # --- Writing ----------------------------------------------------------------------
 
 
-# ``json.dumps`` with options builds a new encoder per call: one is enough.
-_json_text = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+def _json_text(value: Any) -> str:
+    """Compact JSON with sorted keys (orjson: a created object's history row
+    holds all its values, one encoding per imported record)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def _as_text(value: Any) -> str:
@@ -818,15 +872,16 @@ def hsds_import(
     ``dry_run`` checks and counts without writing. Raises ``ImportRefusedError``
     (carrying the report) when there are problems and ``skip_invalid`` is off.
     """
-    raw = read_path(path)
-    return hsds_import_raw(
-        raw=raw,
-        source=source or path.name,
-        actor=actor,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        progress=progress,
-    )
+    with garbage_collection_paused():
+        raw = read_path(path)
+        return hsds_import_raw(
+            raw=raw,
+            source=source or path.name,
+            actor=actor,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            progress=progress,
+        )
 
 
 def hsds_import_raw(
@@ -839,14 +894,15 @@ def hsds_import_raw(
     progress: bool = False,
 ) -> ImportReport:
     try:
-        return _import_raw(
-            raw=raw,
-            source=source,
-            actor=actor,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            progress=progress,
-        )
+        with garbage_collection_paused():
+            return _import_raw(
+                raw=raw,
+                source=source,
+                actor=actor,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            )
     finally:
         # Hundreds of thousands of parsed ids would otherwise outlive the
         # import in a web worker, and every full garbage collection would

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.utils.translation import gettext as _
 
 from waypoint.directory.hsds.mapping import BY_FILENAME, IGNORED_TABLES, TABLE
@@ -63,7 +64,7 @@ class RawTables:
         known = rows.get(key)
         if known is None:
             rows[key] = RawRecord(dict(values), file, where)
-        else:
+        elif known.values != values:
             # The same object nested in several places: each place may add
             # the link to its parent.
             for name, value in values.items():
@@ -77,14 +78,22 @@ class RawTables:
 
 # --- Nested JSON ----------------------------------------------------------------
 
-_SCALAR = (str, int, float, bool)
+# Exact classes: JSON parsers give no subclasses, and a set lookup is cheaper
+# than ``isinstance`` on the hundreds of thousands of values of an import.
+_SCALAR = frozenset({str, int, float, bool, type(None)})
+# Nested HSDS objects Waypoint does not keep, by key: the table they count for.
+_IGNORED_KEYS = {
+    "funding": "funding",
+    "programs": "program",
+    "program": "program",
+    "organization_identifiers": "organization_identifier",
+    "metadata": "metadata",
+}
 
 
 def _scalars(obj: dict[str, Any]) -> dict[str, Any]:
     return {
-        k: v
-        for k, v in obj.items()
-        if v is None or isinstance(v, _SCALAR) or k == "x_translations"
+        k: v for k, v in obj.items() if v.__class__ in _SCALAR or k == "x_translations"
     }
 
 
@@ -122,13 +131,9 @@ class _Flattener:
     def _ignored(self, obj: dict[str, Any], *keys: str) -> None:
         for key in keys:
             value = obj.get(key)
-            table = {
-                "funding": "funding",
-                "programs": "program",
-                "program": "program",
-                "organization_identifiers": "organization_identifier",
-                "metadata": "metadata",
-            }[key]
+            if value is None:
+                continue
+            table = _IGNORED_KEYS[key]
             if isinstance(value, list):
                 self.raw.ignored[table] = self.raw.ignored.get(table, 0) + len(value)
             elif isinstance(value, dict):
@@ -430,8 +435,8 @@ def read_bytes(content: bytes, name: str, raw: RawTables) -> None:
 
 def _read_json_text(text: str, name: str, raw: RawTables) -> None:
     try:
-        data = json.loads(text)
-    except ValueError as error:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
         raw.problems.append(
             Problem(
                 name, "(file)", "", _("not valid JSON: %(error)s") % {"error": error}
