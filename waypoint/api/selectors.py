@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -64,14 +65,44 @@ def _page(ids: list[Any], params: PageParams, *, stream: bool) -> Selection:
     return Selection(ids=ids[start : start + params.per_page], total=len(ids))
 
 
-def _queryset_page(qs: QuerySet[Any], params: PageParams, *, stream: bool) -> Selection:
+def _queryset_page(
+    qs: QuerySet[Any],
+    params: PageParams,
+    *,
+    stream: bool,
+    count: Callable[[], int] | None = None,
+) -> Selection:
     qs = qs.order_by("pk")
     if stream:
         ids = list(qs.values_list("pk", flat=True))
         return Selection(ids=ids, total=len(ids))
     start = (params.page - 1) * params.per_page
     ids = list(qs.values_list("pk", flat=True)[start : start + params.per_page])
-    return Selection(ids=ids, total=qs.count())
+    return Selection(ids=ids, total=count() if count is not None else qs.count())
+
+
+def public_services_count() -> int:
+    """How many services are public: every service less those that are not.
+
+    SQLite counts a whole table without reading its rows (it adds up the
+    cells of an index's pages), and the services that are not public are few,
+    in their own partial index. Counting the public ones directly walked one
+    index entry per service: 6 to 13 ms at 100,000 services, on every page of
+    ``/services``; this takes well under a millisecond.
+    """
+    # The statuses are written into the SQL as literals: SQLite uses a
+    # partial index only when the query's condition is the index's own text,
+    # and a bound parameter could hold anything.
+    statuses = ", ".join(
+        "'" + str(status).replace("'", "''") + "'" for status in PUBLIC_STATUSES
+    )
+    table = connection.ops.quote_name(Service._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {table}) - "  # noqa: S608 - constants
+            f"(SELECT COUNT(*) FROM {table} WHERE NOT (status IN ({statuses})))"
+        )
+        return int(cursor.fetchone()[0])
 
 
 def search_matches(text: str) -> RawSQL | None:
@@ -198,6 +229,8 @@ def services_select(params: ServiceParams, *, stream: bool) -> Selection:
         return _page(
             _by_distance(rows, near, params.x_radius_km), params, stream=stream
         )
+    if q == Q(status__in=PUBLIC_STATUSES) and not text:
+        return _queryset_page(qs, params, stream=stream, count=public_services_count)
     return _queryset_page(qs, params, stream=stream)
 
 

@@ -210,7 +210,17 @@ class Service(Translatable, Verifiable):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["name"]
-        indexes = [models.Index(fields=["updated_at"])]
+        indexes = [
+            models.Index(fields=["updated_at"]),
+            # The few services that are not public (inactive, defunct): the
+            # number of public ones is the table's count less these (see
+            # ``api.selectors.public_services_count``).
+            models.Index(
+                fields=["status"],
+                name="directory_service_not_public",
+                condition=~models.Q(status__in=["active", "temporarily closed"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -132,6 +132,31 @@ def test_unknown_optional_values_are_left_out(
     assert service["status"] == "active"
 
 
+def test_the_total_counts_public_services_only(
+    client: Client, generated_directory: list[Service]
+) -> None:
+    """Inactive and defunct services are neither listed nor counted; the
+    unfiltered total (counted as all services less the hidden ones) agrees
+    with the pages and with a filtered count."""
+    Service.objects.filter(pk=generated_directory[0].pk).update(status="inactive")
+    Service.objects.filter(pk=generated_directory[1].pk).update(status="defunct")
+    Service.objects.filter(pk=generated_directory[2].pk).update(
+        status="temporarily closed"
+    )
+    page = _get(client, "/services?per_page=50")
+    assert page["total_items"] == 10
+    assert len(page["contents"]) == 10
+    listed = {d["id"] for d in page["contents"]}
+    assert str(generated_directory[0].pk) not in listed
+    assert str(generated_directory[2].pk) in listed
+    # Each service is in one country: the filtered totals add up to the same.
+    by_country = [
+        _get(client, f"/services?x_country={c}")["total_items"]
+        for c in ("RO", "BG", "DE", "SE", "ES", "GR", "IT", "BE")
+    ]
+    assert sum(by_country) == 10
+
+
 def test_the_page_envelope_counts_pages_and_says_when_it_is_empty(
     client: Client, generated_directory: list[Service]
 ) -> None:
