@@ -287,3 +287,28 @@ def test_killing_an_import_midway_leaves_the_database_as_it_was(
             shutil.copy(database, tmp_path / "done.sqlite3")
             break
     assert kills >= 1
+
+
+@pytest.mark.django_db
+def test_an_import_takes_a_larger_sqlite_cache_and_gives_it_back() -> None:
+    """While an import writes, SQLite's page cache is the configured size;
+    afterwards, and after a failure, the connection has its own size again."""
+    from django.db import connection
+
+    from waypoint.directory.hsds.importer import sqlite_cache_enlarged
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return int(cursor.fetchone()[0])
+
+    before = cache_size()
+    with sqlite_cache_enlarged(256):
+        assert cache_size() == -256 * 1024
+    assert cache_size() == before
+    with pytest.raises(RuntimeError), sqlite_cache_enlarged(128):
+        raise RuntimeError("the import failed")
+    assert cache_size() == before
