@@ -230,6 +230,7 @@ def services_select(params: ServiceParams, *, stream: bool) -> Selection:
             _by_distance(rows, near, params.x_radius_km), params, stream=stream
         )
     if q == Q(status__in=PUBLIC_STATUSES) and not text:
+        # No filter beyond "public": the cheap whole-table count applies.
         return _queryset_page(qs, params, stream=stream, count=public_services_count)
     return _queryset_page(qs, params, stream=stream)
 

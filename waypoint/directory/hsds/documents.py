@@ -167,7 +167,7 @@ def _text_kept(f: models.Field[Any, Any]) -> type | None:
     """On SQLite (in UTC), which temporal type ``f`` holds as ISO text."""
     if connection.vendor != "sqlite" or not settings.USE_TZ:
         return None
-    if getattr(connection, "timezone_name", "UTC") != "UTC":
+    if connection.timezone_name != "UTC":
         return None
     if isinstance(f, models.DateTimeField):
         return datetime
@@ -189,6 +189,7 @@ def _reader(model: type[models.Model]) -> _Reader:
     )
     quote = connection.ops.quote_name
     converters = []
+    kept = [_text_kept(f) for f in fields]
     for i, f in enumerate(fields):
         if _is_uuid(f):
             # Kept as the database gives them (text in SQLite): they are only
@@ -199,9 +200,9 @@ def _reader(model: type[models.Model]) -> _Reader:
             *connection.ops.get_db_converters(col),
             *f.get_db_converters(connection),
         ]
-        kept = _text_kept(f)
-        if kept is not None:
-            converters.append((i, (_iso_text(tuple(chain), kept),), col))
+        temporal = kept[i]
+        if temporal is not None:
+            converters.append((i, (_iso_text(tuple(chain), temporal),), col))
         elif chain:
             converters.append((i, tuple(chain), col))
     # Constant SQL from the model's own table and column names. A temporal
@@ -209,9 +210,9 @@ def _reader(model: type[models.Model]) -> _Reader:
     # Python's sqlite3 leaves it as the stored text instead of parsing it.
     columns = ", ".join(
         f"CAST({quote(table)}.{quote(f.column or f.name)} AS TEXT)"
-        if _text_kept(f) is not None
+        if kind is not None
         else f"{quote(table)}.{quote(f.column or f.name)}"
-        for f in fields
+        for f, kind in zip(fields, kept, strict=True)
     )
     select = f"SELECT {columns} FROM {quote(table)}"  # noqa: S608
     reader = _Reader(

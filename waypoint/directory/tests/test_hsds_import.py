@@ -17,10 +17,15 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
 
 from waypoint.api.schema_check import problems
-from waypoint.directory.hsds.importer import ImportRefusedError, hsds_import
+from waypoint.directory.hsds.importer import (
+    ImportRefusedError,
+    hsds_import,
+    sqlite_cache_enlarged,
+)
 from waypoint.directory.models import (
     ChangeRecord,
     ImportSource,
@@ -290,15 +295,10 @@ def test_killing_an_import_midway_leaves_the_database_as_it_was(
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite setting")
 def test_an_import_takes_a_larger_sqlite_cache_and_gives_it_back() -> None:
     """While an import writes, SQLite's page cache is the configured size;
     afterwards, and after a failure, the connection has its own size again."""
-    from django.db import connection
-
-    from waypoint.directory.hsds.importer import sqlite_cache_enlarged
-
-    if connection.vendor != "sqlite":
-        pytest.skip("a SQLite setting")
 
     def cache_size() -> int:
         with connection.cursor() as cursor:
