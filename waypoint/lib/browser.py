@@ -73,9 +73,15 @@ def page(chromium: Any, live_server: Any) -> Iterator[Any]:
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.x A/AA and best practices) on the current page."""
+    """Run axe-core (WCAG 2.x A/AA and best practices) on the current page.
+
+    It waits for the page's load event first: right after a navigation the
+    document can be parsed while its stylesheet is still on the way, and axe
+    would then judge the unstyled page (visible skip link, bare nav links).
+    """
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")
     results = Axe().run(
         page,
         options={
