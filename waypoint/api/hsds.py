@@ -70,6 +70,7 @@ from waypoint.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from waypoint.lib.memory import garbage_collection_paused
 
 STREAM_CHUNK = 200
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -175,27 +176,37 @@ Render = Callable[[Sequence[Any], Context], list[dict[str, Any]]]
 def _listing(
     request: HttpRequest,
     params: PageParams,
-    selection: Selection,
+    select: Callable[..., Selection],
     render: Render,
 ) -> HttpResponse | StreamingHttpResponse:
+    """A page (or, as ndjson, all) of what ``select(params, stream=…)`` picks.
+
+    Picking and rendering a page allocate up to a hundred thousand objects
+    (matched ids, rows, documents), all freed by reference counting once the
+    page is written: with the cyclic collector running meanwhile, they pushed
+    it into a whole-process walk (about 90 ms) every dozen pages.
+    """
     ctx = Context(lang=requested_language(request, params))
-    if params.format == "ndjson":
-        return _stream(selection.ids, render, ctx)
-    contents = render(selection.ids, ctx)
-    pages = total_pages(selection.total, params.per_page)
-    return _respond(
-        {
-            "total_items": selection.total,
-            "total_pages": pages,
-            "page_number": params.page,
-            "size": len(contents),
-            "first_page": params.page == 1,
-            "last_page": params.page >= pages,
-            "empty": not contents,
-            "contents": contents,
-        },
-        ctx,
-    )
+    stream = params.format == "ndjson"
+    with garbage_collection_paused():
+        selection = select(params, stream=stream)
+        if stream:
+            return _stream(selection.ids, render, ctx)
+        contents = render(selection.ids, ctx)
+        pages = total_pages(selection.total, params.per_page)
+        return _respond(
+            {
+                "total_items": selection.total,
+                "total_pages": pages,
+                "page_number": params.page,
+                "size": len(contents),
+                "first_page": params.page == 1,
+                "last_page": params.page >= pages,
+                "empty": not contents,
+                "contents": contents,
+            },
+            ctx,
+        )
 
 
 def _stream(ids: list[Any], render: Render, ctx: Context) -> StreamingHttpResponse:
@@ -331,9 +342,8 @@ def root(request: HttpRequest) -> HttpResponse:
 def services(
     request: HttpRequest, params: Query[ServiceParams]
 ) -> HttpResponse | StreamingHttpResponse:
-    selection = services_select(params, stream=params.format == "ndjson")
     render = _render_services(full=params.full, minimal=params.minimal)
-    return _listing(request, params, selection, render)
+    return _listing(request, params, services_select, render)
 
 
 @api.get(
@@ -363,9 +373,8 @@ def service(request: HttpRequest, id: str, params: Query[LangParams]) -> HttpRes
 def organizations(
     request: HttpRequest, params: Query[OrganizationParams]
 ) -> HttpResponse | StreamingHttpResponse:
-    selection = organizations_select(params, stream=params.format == "ndjson")
     render = _render_organizations(full=params.full, full_service=params.full_service)
-    return _listing(request, params, selection, render)
+    return _listing(request, params, organizations_select, render)
 
 
 @api.get(
@@ -407,8 +416,7 @@ def organization(
 def taxonomies(
     request: HttpRequest, params: Query[TaxonomyParams]
 ) -> HttpResponse | StreamingHttpResponse:
-    selection = taxonomies_select(params, stream=params.format == "ndjson")
-    return _listing(request, params, selection, _render_taxonomies)
+    return _listing(request, params, taxonomies_select, _render_taxonomies)
 
 
 @api.get(
@@ -440,8 +448,7 @@ def taxonomy(request: HttpRequest, id: str, params: Query[LangParams]) -> HttpRe
 def taxonomy_terms(
     request: HttpRequest, params: Query[TaxonomyTermParams]
 ) -> HttpResponse | StreamingHttpResponse:
-    selection = taxonomy_terms_select(params, stream=params.format == "ndjson")
-    return _listing(request, params, selection, _render_terms)
+    return _listing(request, params, taxonomy_terms_select, _render_terms)
 
 
 @api.get(
@@ -481,8 +488,9 @@ def taxonomy_term(
 def service_at_locations(
     request: HttpRequest, params: Query[ServiceAtLocationParams]
 ) -> HttpResponse | StreamingHttpResponse:
-    selection = service_at_locations_select(params, stream=params.format == "ndjson")
-    return _listing(request, params, selection, _render_sals(full=params.full))
+    return _listing(
+        request, params, service_at_locations_select, _render_sals(full=params.full)
+    )
 
 
 @api.get(

@@ -206,6 +206,7 @@ def _ranked(params: ServiceParams, text: str) -> Selection:
             per_page=params.per_page,
         ),
         now=timezone.now(),
+        facets=False,  # HSDS pages have no facet counts
     )
     return Selection(ids=page.service_ids, total=page.total)
 

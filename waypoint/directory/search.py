@@ -45,7 +45,7 @@ from waypoint.lib.countries import (
     country_timezone,
     language_name,
 )
-from waypoint.lib.text import fold, fold_variants, search_terms
+from waypoint.lib.text import fold, fold_variants_joined, search_terms
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 FACETS = ("country", "city", "region", "type", "target", "lang", "free")
@@ -410,12 +410,18 @@ def rows_insert(
             chunk: Sequence[tuple[Any, ...]] = rows[start : start + 5000]
             if converted:
                 # Column by column: the per-value work stays in C where it can.
-                columns_of = list(zip(*chunk, strict=True))
+                columns_of: list[Sequence[Any]] = list(zip(*chunk, strict=True))
                 for i, convert in converted:
-                    columns_of[i] = tuple(
-                        None if v is None else convert(v, connection)
-                        for v in columns_of[i]
-                    )
+                    if convert is _uuid_hex:
+                        # Most converted values: no function call for each.
+                        columns_of[i] = [
+                            v if v is None else v.hex for v in columns_of[i]
+                        ]
+                    else:
+                        columns_of[i] = [
+                            None if v is None else convert(v, connection)
+                            for v in columns_of[i]
+                        ]
                 chunk = list(zip(*columns_of, strict=True))
             cursor.executemany(sql, chunk)
 
@@ -506,8 +512,8 @@ def _index_one(source: IndexSource) -> IndexRow:
 
     return IndexRow(
         service_id=source.service_id,
-        name_doc=fold_variants(" ".join(source.names)),
-        body_doc=fold_variants(" ".join(t for t in body if t)),
+        name_doc=fold_variants_joined(source.names),
+        body_doc=fold_variants_joined(t for t in body if t),
         latitude=latitude,
         longitude=longitude,
         timezone=country_timezone(sorted(countries)[0]) if countries else "",
@@ -670,10 +676,12 @@ SUMMARY_CACHE_FROM = 100
 SUMMARY_CACHE_SECONDS = 60
 
 
-def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
+def run_search(query: SearchQuery, *, now: datetime, facets: bool = True) -> SearchPage:
     """Find the services matching ``query``: one page of ids, total, counts.
 
     At most four SQL statements whatever the size of the directory or page.
+    ``facets=False`` leaves the facet counts out (empty): counting them over
+    every match is most of the cost of a broad search that nothing shows.
     """
     terms = search_terms(query.text)
     tables, score, params = _ENTRIES, "0", list[Any]()
@@ -725,7 +733,9 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
         if (rows and len(rows) < query.per_page) or (not rows and offset == 0):
             # The last page: the total is known and the counts are few.
             total = offset + len(rows)
-            counts = _facet_counts(cursor, matches, base_params) if rows else {}
+            counts = (
+                _facet_counts(cursor, matches, base_params) if rows and facets else {}
+            )
         else:
             total, counts = _summary(
                 cursor,
@@ -735,6 +745,7 @@ def run_search(query: SearchQuery, *, now: datetime) -> SearchPage:
                 terms=terms,
                 now=now,
                 first=rows[0][0] if rows else None,
+                facets=facets,
             )
 
     ids = [_as_uuid(row[0]) for row in rows]
@@ -822,8 +833,10 @@ def _summary(
     terms: list[str],
     now: datetime,
     first: object,
+    facets: bool,
 ) -> tuple[int, dict[str, dict[str, int]]]:
-    """The total and facet counts of a search, from the cache when large."""
+    """The total and (if ``facets``) facet counts of a search, from the cache
+    when large."""
     cursor.execute("SELECT MAX(id) FROM directory_searchentry")
     signature = json.dumps(
         [
@@ -833,6 +846,7 @@ def _summary(
             query.facet_filters(),
             # "Open now" answers change with the minute.
             now.strftime("%Y-%m-%dT%H:%M") if query.open_now else "",
+            facets,
         ]
     )
     key = "directory:search-summary:" + hashlib.sha256(signature.encode()).hexdigest()
@@ -854,7 +868,7 @@ def _summary(
     else:
         cursor.execute(f"SELECT COUNT(*) {matches}", params)
     total = int(cursor.fetchone()[0])
-    counts = _facet_counts(cursor, matches, params)
+    counts = _facet_counts(cursor, matches, params) if facets else {}
     if total >= SUMMARY_CACHE_FROM:
         cache.set(key, (total, counts), SUMMARY_CACHE_SECONDS)
     return total, counts

@@ -221,6 +221,20 @@ def test_free_text_search_uses_the_directory_search(
     assert {x["service_id"] for x in sal} >= {str(generated_directory[7].pk)}
 
 
+def test_a_search_counts_its_matches_but_no_facets(
+    client: Client, generated_directory: list[Service]
+) -> None:
+    """HSDS pages carry no facet counts: a search does not spend time on them."""
+    with CaptureQueriesContext(connection) as queries:
+        first = _get(client, "/services?search=Service&per_page=2")
+        last = _get(client, "/services?search=Service 007")
+    active = [s for s in generated_directory if s.status == Service.Status.ACTIVE]
+    assert first["total_items"] == len(active) > 2
+    assert first["size"] == 2
+    assert last["total_items"] == 1
+    assert not [q for q in queries if "directory_servicefacet" in q["sql"]]
+
+
 def test_proximity_sorts_by_distance_and_cuts_at_the_radius(
     client: Client, generated_directory: list[Service]
 ) -> None:
