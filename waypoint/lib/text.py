@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from operator import itemgetter
 
@@ -89,7 +90,35 @@ def fold_variants(text: str) -> str:
     Indexing both spellings lets a query in either convention match
     (for example "sofiya" as well as "sofia").
     """
-    pairs = list(map(_word_and_alternative, _ASCII_SPACE.split(text)))
+    return _variants(list(map(_word_and_alternative, _ASCII_SPACE.split(text))))
+
+
+# Pieces up to this long are remembered whole by ``fold_variants_joined``.
+_SHORT_PIECE = 80
+
+
+def fold_variants_joined(pieces: Iterable[str]) -> str:
+    """``fold_variants(" ".join(pieces))``, each short piece split once.
+
+    A search document names its country and languages in every language the
+    platform ships, and its taxonomy terms: the same few hundred names in
+    every one of a hundred thousand documents.
+    """
+    pairs: list[tuple[str, str]] = []
+    for piece in pieces:
+        if len(piece) <= _SHORT_PIECE:
+            pairs += _piece_pairs(piece)
+        else:
+            pairs += map(_word_and_alternative, _ASCII_SPACE.split(piece))
+    return _variants(pairs)
+
+
+@lru_cache(maxsize=16384)
+def _piece_pairs(piece: str) -> tuple[tuple[str, str], ...]:
+    return tuple(map(_word_and_alternative, _ASCII_SPACE.split(piece)))
+
+
+def _variants(pairs: list[tuple[str, str]]) -> str:
     primary = " ".join(filter(None, map(itemgetter(0), pairs)))
     # Only words whose two readings differ can add anything.
     differing = [alt for word, alt in pairs if alt and alt != word]

@@ -16,13 +16,15 @@ objects only to write them back out cost more than any other conversion.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import connection, models
 
@@ -76,22 +78,10 @@ class _Reader:
 
         A guard is (column, value): an equality that leads a composite index.
         """
-        clauses = []
-        params: list[Any] = []
-        for guard, column, values in where:
-            # Empty lists are left out: a constant false term in an OR makes
-            # SQLite give up its per-index lookups and scan the table.
-            if not values:
-                continue
-            clause = f"{column} IN ({', '.join(['%s'] * len(values))})"
-            if guard is not None:
-                clause = f"({guard[0]} = %s AND {clause})"
-                params.append(guard[1])
-            clauses.append(clause)
-            params += [_db_id(v) for v in values]
+        condition, params = any_of(where)
         # No ORDER BY: it tempts SQLite into walking the primary key index
         # instead of the foreign key ones; rows are sorted by id below.
-        sql = f"{self.select} WHERE {' OR '.join(clauses) or '1 = 0'}"
+        sql = f"{self.select} WHERE {condition or '1 = 0'}"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
@@ -116,6 +106,30 @@ class _Reader:
         return out
 
 
+def any_of(
+    where: Iterable[tuple[tuple[str, str] | None, str, Collection[Any]]],
+) -> tuple[str, list[Any]]:
+    """SQL for "any ``guard AND column IN values`` holds", and its parameters.
+
+    Columns are quoted SQL names; a guard is (column, value), an equality
+    that leads a composite index. Empty lists are left out (a constant false
+    term in an OR makes SQLite give up its per-index lookups and scan the
+    table): with nothing left, the SQL is "".
+    """
+    clauses = []
+    params: list[Any] = []
+    for guard, column, values in where:
+        if not values:
+            continue
+        clause = f"{column} IN ({', '.join(['%s'] * len(values))})"
+        if guard is not None:
+            clause = f"({guard[0]} = %s AND {clause})"
+            params.append(guard[1])
+        clauses.append(clause)
+        params += [db_id(v) for v in values]
+    return " OR ".join(clauses), params
+
+
 def _by_id(row: Row) -> Any:
     return row["id"]
 
@@ -127,7 +141,7 @@ def _uuid_text(value: Any) -> str:
     return str(value)
 
 
-def _db_id(value: Any) -> Any:
+def db_id(value: Any) -> Any:
     if isinstance(value, uuid.UUID) and not connection.features.has_native_uuid_field:
         return value.hex
     return value
@@ -163,6 +177,22 @@ def _iso_text(chain: tuple[_Converter, ...], what: type) -> _Converter:
     return convert
 
 
+def json_value(value: Any, expression: Any, conn: Any) -> Any:
+    """As ``JSONField.from_db_value`` without a decoder, parsed by orjson
+    (2.4 µs instead of 6.4 µs for a service's translations, the largest
+    cells of a page); what orjson refuses (NaN, integers past 64 bits) goes
+    to ``json`` as before."""
+    if value.__class__ is not str and not isinstance(value, bytes | bytearray):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+
+
 def _text_kept(f: models.Field[Any, Any]) -> type | None:
     """On SQLite (in UTC), which temporal type ``f`` holds as ISO text."""
     if connection.vendor != "sqlite" or not settings.USE_TZ:
@@ -188,7 +218,7 @@ def _reader(model: type[models.Model]) -> _Reader:
         model._meta.concrete_fields, key=lambda f: not f.primary_key
     )
     quote = connection.ops.quote_name
-    converters = []
+    converters: list[tuple[int, tuple[_Converter, ...], Any]] = []
     kept = [_text_kept(f) for f in fields]
     for i, f in enumerate(fields):
         if _is_uuid(f):
@@ -201,7 +231,9 @@ def _reader(model: type[models.Model]) -> _Reader:
             *f.get_db_converters(connection),
         ]
         temporal = kept[i]
-        if temporal is not None:
+        if isinstance(f, models.JSONField) and f.decoder is None:
+            converters.append((i, (json_value,), col))
+        elif temporal is not None:
             converters.append((i, (_iso_text(tuple(chain), temporal),), col))
         elif chain:
             converters.append((i, tuple(chain), col))
@@ -537,7 +569,7 @@ def _attach_attributes(
 def service_rows(ids: Sequence[Any]) -> list[Row]:
     """The service rows of ``ids``, in that order (unknown ids left out)."""
     by_id = {r["id"]: r for r in _rows(Service, ("id", list(ids)))}
-    return [by_id[key] for key in map(_db_id, ids) if key in by_id]
+    return [by_id[key] for key in map(db_id, ids) if key in by_id]
 
 
 def service_list_documents(services: list[Row], ctx: Context) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from waypoint.directory.hsds.importer import (
 from waypoint.directory.models import (
     ChangeRecord,
     ImportSource,
+    Location,
     Organization,
     SearchEntry,
     Service,
@@ -129,6 +130,34 @@ def test_importing_twice_changes_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+def test_an_id_written_another_way_is_the_same_record(tmp_path: Path) -> None:
+    """Upper case, braces and "urn:uuid:" name the same service as before."""
+    hsds_import(path=_write(tmp_path, [_service(1)]))
+    canonical = "00000000-0000-4000-8000-000000000001"
+    for spelling in (
+        canonical.upper(),
+        "{" + canonical + "}",
+        "urn:uuid:" + canonical,
+        canonical.replace("-", ""),
+    ):
+        renamed = _service(1, id=spelling, name=f"Renamed as {spelling}")
+        report = hsds_import(path=_write(tmp_path, [renamed]))
+        assert report.summary() == "created=0 updated=1 unchanged=2 rejected=0"
+        service = Service.objects.get()
+        assert str(service.pk) == canonical
+        assert service.name == f"Renamed as {spelling}"
+    odd = _service(2, id="0000000_-0000-4000-8000-000000000002")
+    with pytest.raises(ImportRefusedError) as refused:
+        hsds_import(path=_write(tmp_path, [odd]))
+    # The service's id, and its language's reference to it.
+    assert {(p.field, p.message) for p in refused.value.report.problems} == {
+        ("id", "not a UUID"),
+        ("service_id", "not a UUID"),
+    }
+    assert Service.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_an_update_changes_the_record_and_writes_its_history(tmp_path: Path) -> None:
     """A changed field is updated in place and recorded with the import as actor."""
     hsds_import(path=_write(tmp_path, [_service(1)]), source="partner-feed")
@@ -203,6 +232,30 @@ def test_a_reference_to_nothing_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ImportRefusedError) as refused:
         hsds_import(path=_write(tmp_path, data))
     assert "service_id: refers to service" in str(refused.value.report.problems[0])
+
+
+@pytest.mark.django_db
+def test_an_unknown_optional_link_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    """A location of an organisation nobody knows lands, unlinked, and says so."""
+    unknown = "40000000-0000-4000-8000-000000000009"
+    location = {
+        "id": "40000000-0000-4000-8000-000000000002",
+        "location_type": "physical",
+        "organization_id": unknown,
+    }
+    data = _service(
+        1,
+        service_at_locations=[
+            {"id": "40000000-0000-4000-8000-000000000001", "location": location}
+        ],
+    )
+    report = hsds_import(path=_write(tmp_path, data))
+    assert report.total("rejected") == 0
+    assert [(w.field, w.message) for w in report.warnings] == [
+        ("organization_id", f"unknown organization {unknown}: link left out")
+    ]
+    stored = Location.objects.get(pk=location["id"])
+    assert stored.organization_id is None
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from waypoint.lib.text import fold, fold_variants, search_terms
+from waypoint.lib.text import fold, fold_variants, fold_variants_joined, search_terms
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,19 @@ def test_folding_gives_lowercase_ascii_words_and_is_stable(text: str) -> None:
     assert folded.isascii()
     assert all(word.isalnum() and word == word.lower() for word in folded.split())
     assert fold(folded) == folded
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["София", "Brașov", "Αθήνα", "  ", "", "legal aid"]),
+            st.text(max_size=120),
+        ),
+        max_size=8,
+    )
+)
+def test_a_document_folded_piece_by_piece_reads_as_folded_whole(
+    pieces: list[str],
+) -> None:
+    """Search documents fold their pieces one at a time: the same words."""
+    assert fold_variants_joined(pieces) == fold_variants(" ".join(pieces))
