@@ -311,6 +311,9 @@ class ReferralEvent(AppendOnly):
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
     note = EncryptedTextField(blank=True)
+    # Set, with the note emptied, when the person is anonymised: the one
+    # change the database lets through (see migration 0006).
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -338,6 +341,9 @@ class ReferralMessage(AppendOnly):
     )
     text = EncryptedTextField(_("message"))
     at = models.DateTimeField(default=timezone.now)
+    # Set, with the text emptied, when the person is anonymised: the one
+    # change the database lets through (see migration 0006).
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
