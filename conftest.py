@@ -89,6 +89,17 @@ def _audit_rows_flushable() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: no rate-limit window, cached
+    page or list left by an earlier test in the same worker."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default() -> Iterator[None]:
     """Each test starts in English, whatever language an earlier test's request
     left active in this thread (LocaleMiddleware activates the URL's language

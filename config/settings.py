@@ -401,6 +401,12 @@ WAYPOINT_REGISTRATION_RETENTION_DAYS = env_int(
 # Public API: requests per client and window (0 turns the limit off).
 WAYPOINT_API_RATE_LIMIT = env_int("WAYPOINT_API_RATE_LIMIT", 600)
 WAYPOINT_API_RATE_PERIOD = env_int("WAYPOINT_API_RATE_PERIOD", 60)
+# Partner API: requests per token and window (0 turns the limit off).
+WAYPOINT_PARTNER_RATE_LIMIT = env_int("WAYPOINT_PARTNER_RATE_LIMIT", 300)
+WAYPOINT_PARTNER_RATE_PERIOD = env_int("WAYPOINT_PARTNER_RATE_PERIOD", 60)
+# Public event registration form: submissions per client address and window.
+WAYPOINT_REGISTRATION_RATE_LIMIT = env_int("WAYPOINT_REGISTRATION_RATE_LIMIT", 10)
+WAYPOINT_REGISTRATION_RATE_PERIOD = env_int("WAYPOINT_REGISTRATION_RATE_PERIOD", 3600)
 # Referrals to organisations outside the platform: the emailed link's life,
 # its one-time code's life and attempts, codes per link, and how long the
 # access lasts once the code is right.

@@ -1,6 +1,6 @@
 """What every public API response gets: CORS, conditional GET, a rate limit.
 
-The limit is a fixed window per client address kept in Django's cache:
+The limit is a fixed window per client address (``waypoint.lib.ratelimit``):
 ``WAYPOINT_API_RATE_LIMIT`` requests (0 turns it off) per
 ``WAYPOINT_API_RATE_PERIOD`` seconds.
 """
@@ -8,7 +8,6 @@ The limit is a fixed window per client address kept in Django's cache:
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
@@ -16,13 +15,14 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+
+from waypoint.lib.ratelimit import client_address, over_limit
 
 View = Callable[..., HttpResponseBase]
 
@@ -65,21 +65,14 @@ def rate_limit_settings() -> tuple[int, int]:
 
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     limit, period = rate_limit_settings()
-    if limit <= 0:
+    retry_after = over_limit("api", client_address(request), limit=limit, period=period)
+    if retry_after is None:
         return None
-    now = time.time()
-    window = int(now // period)
-    client = request.META.get("REMOTE_ADDR", "") or "unknown"
-    key = f"api:rate:{client}:{window}"
-    cache.add(key, 0, period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, period + 1)
-        count = 1
-    if count <= limit:
-        return None
-    retry_after = max(1, int((window + 1) * period - now) + 1)
+    return too_many_requests(limit, period, retry_after)
+
+
+def too_many_requests(limit: int, period: int, retry_after: int) -> HttpResponse:
+    """The 429 answer of the APIs: what the limit is and when to try again."""
     return json_response(
         {
             "detail": _(

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -28,7 +29,7 @@ from ninja.security import HttpBearer
 from waypoint.accounts.models import MemberOrganization
 from waypoint.accounts.services import audit_event_record
 from waypoint.api import partner_schemas as s
-from waypoint.api.http import json_response
+from waypoint.api.http import json_response, too_many_requests
 from waypoint.api.models import ApiToken
 from waypoint.api.partner_selectors import (
     INCOMING,
@@ -39,6 +40,7 @@ from waypoint.api.partner_selectors import (
     token_may_act,
 )
 from waypoint.api.services import api_token_used
+from waypoint.lib.ratelimit import over_limit
 from waypoint.referrals import selectors as referral_selectors
 from waypoint.referrals import services as referral_services
 from waypoint.referrals.models import (
@@ -66,8 +68,24 @@ class TokenAuth(HttpBearer):
                     "the organisation. Ask an administrator for a new token."
                 ),
             )
+        limit, period = partner_rate_limit_settings()
+        retry_after = over_limit("partner", str(found.pk), limit=limit, period=period)
+        if retry_after is not None:
+            raise RateLimitedError(limit, period, retry_after)
         api_token_used(token=found)
         return found
+
+
+class RateLimitedError(Exception):
+    """A token made more requests than its window allows."""
+
+    def __init__(self, limit: int, period: int, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.limit, self.period, self.retry_after = limit, period, retry_after
+
+
+def partner_rate_limit_settings() -> tuple[int, int]:
+    return settings.WAYPOINT_PARTNER_RATE_LIMIT, settings.WAYPOINT_PARTNER_RATE_PERIOD
 
 
 api = NinjaAPI(
@@ -81,7 +99,9 @@ api = NinjaAPI(
         "A token acts as one caseworker or supervisor and sees what they would "
         "see. Each change sends back the `version` last read: a referral "
         "changed since then is refused with 409. Labels follow "
-        "`Accept-Language`."
+        "`Accept-Language`. Each token may make `WAYPOINT_PARTNER_RATE_LIMIT` "
+        "requests (300 by default) per `WAYPOINT_PARTNER_RATE_PERIOD` seconds "
+        "(60); beyond that the answer is 429 with `Retry-After`."
     ),
     urls_namespace="partner",
     docs_url=None,
@@ -93,6 +113,7 @@ ERRORS: dict[int, Any] = {
     403: s.ApiError,
     404: s.ApiError,
     422: s.ApiError,
+    429: s.ApiError,
 }
 CHANGE_ERRORS: dict[int, Any] = {**ERRORS, 409: s.ApiError}
 
@@ -109,6 +130,11 @@ def _error(
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(401, _("A valid, unrevoked API token is required."))
+
+
+@api.exception_handler(RateLimitedError)
+def _rate_limited(request: HttpRequest, exc: RateLimitedError) -> HttpResponse:
+    return too_many_requests(exc.limit, exc.period, exc.retry_after)
 
 
 @api.exception_handler(ValidationError)

@@ -149,3 +149,5 @@ class FieldError(Schema):
 class ApiError(Schema):
     detail: str
     errors: list[FieldError] = []
+    # With 429 only: the seconds to wait, as in the Retry-After header.
+    retry_after: int | None = None

@@ -208,6 +208,38 @@ def test_registration_needs_the_consent_and_names_the_missing_fields(
     assert not Registration.objects.exists()
 
 
+def test_too_many_registrations_from_one_address_are_refused_for_a_while(
+    client: Client,
+    event: Event,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Each registration sends an email: one address cannot send a flood."""
+    settings.WAYPOINT_REGISTRATION_RATE_LIMIT = 2
+    url = reverse("activities:event_register", args=[event.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            assert client.post(url, _form(email=f"p{n}@example.org")).status_code == 302
+        response = client.post(url, _form(email="victim@example.org"))
+        other = Client(REMOTE_ADDR="192.0.2.7").post(
+            url, _form(email="elsewhere@example.org")
+        )
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert "Too many registrations were sent from your network" in page
+    # What was typed stays in the form.
+    assert 'value="victim@example.org"' in page
+    assert response["Cache-Control"] == "no-store"
+    assert other.status_code == 302
+    assert sorted(Registration.objects.values_list("email", flat=True)) == [
+        "elsewhere@example.org",
+        "p0@example.org",
+        "p1@example.org",
+    ]
+    assert "victim@example.org" not in [m.to[0] for m in mail.outbox]
+
+
 def test_registration_is_refused_once_closed(event: Event) -> None:
     Event.objects.filter(pk=event.pk).update(registration_open=False)
     with pytest.raises(ValidationError):

@@ -44,6 +44,7 @@ from waypoint.activities.participant_forms import (
     RegistrationSettingsForm,
 )
 from waypoint.activities.services import participants as services
+from waypoint.lib.ratelimit import client_address, over_limit
 from waypoint.reports.exports import CSV_TYPE, neutralise
 
 
@@ -97,6 +98,32 @@ def _error_status(form: RegistrationForm) -> int:
 def event_register(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     event = selectors.event_get_public(pk=pk)
     form = RegistrationForm(request.POST, retention_days=_retention_days())
+    # Each registration sends an email: a flood of them from one address
+    # would send mail to whatever addresses were typed in.
+    retry_after = over_limit(
+        "registration",
+        client_address(request),
+        limit=settings.WAYPOINT_REGISTRATION_RATE_LIMIT,
+        period=settings.WAYPOINT_REGISTRATION_RATE_PERIOD,
+    )
+    if retry_after is not None:
+        minutes = -(-retry_after // 60)
+        form.is_valid()  # the fields keep what was typed, with their own errors
+        form.add_error(
+            None,
+            ngettext(
+                "Too many registrations were sent from your network. Try again "
+                "in %(minutes)d minute.",
+                "Too many registrations were sent from your network. Try again "
+                "in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        context = {"event": event, **registration_context(request, event, form)}
+        response = render(request, "activities/event_detail.html", context, status=429)
+        response["Retry-After"] = str(retry_after)
+        return _private(response)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,12 +1,10 @@
-"""Fixtures for the HSDS API tests: a fresh rate-limit window, directories."""
+"""Fixtures for the HSDS API tests: directories."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 
 from waypoint.directory.demo import demo_load
 from waypoint.directory.models import (
@@ -17,13 +15,6 @@ from waypoint.directory.models import (
     ServiceAtLocation,
 )
 from waypoint.lib.testing import service_make
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -530,3 +530,19 @@ def test_changes_need_no_csrf_token_but_a_bearer_token(
     )
     assert response.status_code == 200
     assert response.json()["status"]["code"] == "acknowledged"
+
+
+def test_a_token_over_its_rate_limit_gets_a_clear_429(
+    token_b: str, token_a: str, referral: Referral, settings: Any
+) -> None:
+    """The third request in the window is refused; another token goes on."""
+    settings.WAYPOINT_PARTNER_RATE_LIMIT = 2
+    for _ in range(2):
+        assert _get(token_b, "/referrals").status_code == 200
+    response = _get(token_b, "/referrals")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    body = response.json()
+    assert body["retry_after"] == int(response["Retry-After"])
+    assert "Too many requests: at most 2 every 60 seconds" in body["detail"]
+    assert _get(token_a, "/referrals").status_code == 200
