@@ -1,11 +1,11 @@
-"""How django-axes names the username and the address of a sign-in attempt."""
+"""How django-axes names the username of a sign-in attempt (its address:
+``waypoint.lib.ratelimit.client_address``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -23,12 +23,3 @@ def username_from_request(
     if value is None:
         value = request.POST.get("username", "")
     return str(value).strip().casefold()
-
-
-def client_ip(request: HttpRequest) -> str:
-    if getattr(settings, "AXES_TRUST_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return str(hops[-1])
-    return str(request.META.get("REMOTE_ADDR", ""))

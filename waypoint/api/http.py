@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from waypoint.lib.ratelimit import client_address, over_limit
+from waypoint.lib.ratelimit import client_key, over_limit
 
 View = Callable[..., HttpResponseBase]
 
@@ -65,7 +65,7 @@ def rate_limit_settings() -> tuple[int, int]:
 
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     limit, period = rate_limit_settings()
-    retry_after = over_limit("api", client_address(request), limit=limit, period=period)
+    retry_after = over_limit("api", client_key(request), limit=limit, period=period)
     if retry_after is None:
         return None
     return too_many_requests(limit, period, retry_after)

@@ -85,7 +85,8 @@ class RateLimitedError(Exception):
 
 
 def partner_rate_limit_settings() -> tuple[int, int]:
-    return settings.WAYPOINT_PARTNER_RATE_LIMIT, settings.WAYPOINT_PARTNER_RATE_PERIOD
+    period: int = settings.WAYPOINT_PARTNER_RATE_PERIOD
+    return settings.WAYPOINT_PARTNER_RATE_LIMIT, max(period, 1)
 
 
 api = NinjaAPI(
@@ -191,7 +192,7 @@ _FIELD_OF_CODE = {
 
 @api.exception_handler(DjangoValidationError)
 def _rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    if getattr(exc, "code", None) == "transition":
+    if getattr(exc, "code", None) in ("transition", "erased"):
         return _error(409, " ".join(exc.messages))
     field = _FIELD_OF_CODE.get(str(getattr(exc, "code", "")), "")
     errors = [{"field": field, "message": message} for message in exc.messages]
@@ -289,6 +290,7 @@ def _detail(access: ReferralAccess) -> dict[str, Any]:
                 "to_status": _choice(Status.choices, event.to_status),
                 "by": event.actor.username if event.actor else None,
                 "note": event.note,
+                "erased_at": event.erased_at,
             }
             for event in referral_selectors.events_of(referral)
         ],
@@ -488,6 +490,7 @@ def _message(item: Any) -> dict[str, Any]:
         "author": item.author.username,
         "organisation": _org(item.organization),
         "text": item.text,
+        "erased_at": item.erased_at,
     }
 
 

@@ -67,6 +67,10 @@ class Event(Schema):
     to_status: Choice
     by: str | None = Field(description="Username; null when the platform acted.")
     note: str
+    erased_at: datetime.datetime | None = Field(
+        None,
+        description="When the person's data was erased (the note is then empty).",
+    )
 
 
 class ReferralDetail(ReferralSummary):
@@ -98,6 +102,10 @@ class Message(Schema):
     author: str = Field(description="Username of the author.")
     organisation: OrganisationRef
     text: str
+    erased_at: datetime.datetime | None = Field(
+        None,
+        description="When the person's data was erased (the text is then empty).",
+    )
 
 
 class ListParams(Schema):

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -304,7 +304,10 @@ def person_anonymise(*, actor: User | None, person: Person) -> Person:
             )
         document.delete()
     PossibleDuplicate.objects.filter(Q(person=person) | Q(other=person)).delete()
-    _referrals_erase(cases, now)
+    # What the person's referrals carried to other organisations goes too.
+    from waypoint.referrals.services import referrals_erase_for_anonymisation
+
+    referrals_erase_for_anonymisation(actor=actor, cases=cases, now=now)
     for case in cases:
         audit_event_record(
             actor=actor,
@@ -315,37 +318,6 @@ def person_anonymise(*, actor: User | None, person: Person) -> Person:
         )
     person.refresh_from_db()
     return person
-
-
-def _referrals_erase(cases: QuerySet[Case], now: datetime.datetime) -> None:
-    """Erase what the person's referrals carried to other organisations.
-
-    The data shared, every free text either side wrote (the reason for
-    sending without consent, the explanation of a decline, the outcome, the
-    notes on status changes, the messages) and the attached files. What stays
-    holds no personal data and feeds the statistics: the organisations, the
-    needs, the dates and the status history. A message keeps its place in
-    the thread, marked as erased.
-    """
-    from waypoint.referrals.models import (
-        Referral,
-        ReferralAttachment,
-        ReferralEvent,
-        ReferralMessage,
-    )
-
-    referrals = Referral.objects.filter(case__in=cases)
-    referrals.update(snapshot={}, override_reason="", response_text="", outcome="")
-    in_referrals = {"referral__in": referrals, "erased_at__isnull": True}
-    ReferralEvent.objects.filter(**in_referrals).update(note="", erased_at=now)
-    ReferralMessage.objects.filter(**in_referrals).update(text="", erased_at=now)
-    for attachment in ReferralAttachment.objects.filter(referral__in=referrals):
-        # As for case documents: the file goes once the erasure is committed.
-        if attachment.file.name:
-            transaction.on_commit(
-                functools.partial(attachment.file.storage.delete, attachment.file.name)
-            )
-        attachment.delete()
 
 
 # --- Retention ---

@@ -9,5 +9,11 @@ class LibConfig(AppConfig):
     verbose_name = "Waypoint shared helpers"
 
     def ready(self) -> None:
-        # Registers the system checks for the encryption keys.
-        from waypoint.lib import crypto  # noqa: F401
+        from django.db.backends.signals import connection_created
+
+        # Importing it registers the system checks for the encryption keys.
+        from waypoint.lib import crypto
+
+        connection_created.connect(
+            crypto.register_rotation_function, dispatch_uid="waypoint_rotation"
+        )

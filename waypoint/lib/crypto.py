@@ -32,7 +32,8 @@ import re
 import secrets
 import unicodedata
 from abc import ABCMeta, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -43,7 +44,7 @@ from django.core import checks
 from django.core.exceptions import FieldError, ImproperlyConfigured, ValidationError
 from django.core.signals import setting_changed
 from django.core.validators import MaxLengthValidator
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
@@ -440,6 +441,14 @@ class EncryptedField(_FieldBase[_ST, _GT], metaclass=ABCMeta):
         )
 
 
+def emptied_text() -> models.Value:
+    """What an erasure writes into an encrypted text column: the raw empty
+    string, not the encryption of ``""``. It reads back as ``""``, and the
+    database can tell that the column was emptied (the append-only referral
+    triggers let only this through)."""
+    return models.Value("", output_field=models.TextField())
+
+
 class EncryptedTextField(EncryptedField[_ST, _GT]):
     """Encrypted text. ``""`` is stored (encrypted) as ``""``, not as NULL.
 
@@ -461,6 +470,14 @@ class EncryptedTextField(EncryptedField[_ST, _GT]):
 
     def _from_text(self, text: str) -> str:
         return text
+
+    def from_db_value(
+        self, value: Any, expression: Expression, connection: BaseDatabaseWrapper
+    ) -> Any:
+        if value == "":
+            # Emptied in SQL for good (``emptied_text``): no token to open.
+            return ""
+        return super().from_db_value(value, expression, connection)
 
     def to_python(self, value: Any) -> str | None:
         if value is None or isinstance(value, str):
@@ -621,6 +638,45 @@ def encrypted_models() -> list[type[models.Model]]:
     ]
 
 
+# How many rotations are writing in this process (see ``rotation_writes``).
+_rotations = 0
+
+
+def _rotating() -> int:
+    return 1 if _rotations else 0
+
+
+def register_rotation_function(
+    sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any
+) -> None:
+    """``waypoint_rotating()`` on each SQLite connection, for the triggers."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("waypoint_rotating", 0, _rotating)
+
+
+@contextmanager
+def rotation_writes(using: str) -> Iterator[None]:
+    """Let a rotation re-encrypt rows the database keeps unchangeable.
+
+    A referral's history and messages are append-only: their triggers refuse
+    every UPDATE but an erasure and, while this block runs inside a
+    transaction, a new token in place of another with every other column as
+    it was. PostgreSQL learns it from a setting that ends with the
+    transaction (``SET LOCAL waypoint.rotating``), SQLite from
+    ``waypoint_rotating()``, which this process answers.
+    """
+    global _rotations
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL waypoint.rotating = 'on'")
+    _rotations += 1
+    try:
+        yield
+    finally:
+        _rotations -= 1
+
+
 def rotate_model(
     model: type[models.Model], *, batch_size: int = 500, check_only: bool = False
 ) -> Rotation:
@@ -653,7 +709,7 @@ def rotate_model(
         batch = list(queryset.values_list("pk", *raw)[:batch_size])
         if not batch:
             return result
-        with transaction.atomic(using=database):
+        with transaction.atomic(using=database), rotation_writes(database):
             for pk, *tokens in batch:
                 _rotate_row(
                     manager.using(database).filter(pk=pk),
@@ -677,8 +733,8 @@ def _rotate_row(
     old: dict[str, str] = {}
     new: dict[str, models.Value] = {}
     for field, token in zip(fields, tokens, strict=True):
-        if token is None:
-            continue
+        if token is None or token == "":
+            continue  # NULL, or emptied by an erasure: nothing encrypted
         result.values += 1
         if token_is_current(token):
             continue

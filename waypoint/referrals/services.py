@@ -16,6 +16,7 @@ written.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,7 @@ from waypoint.cases.models import (
 )
 from waypoint.cases.selectors import cases_visible_to, may_supervise
 from waypoint.directory.models import Organization, Service
+from waypoint.lib.crypto import emptied_text
 from waypoint.referrals import tasks
 from waypoint.referrals.models import (
     AWAITING,
@@ -676,6 +678,48 @@ def referrals_withdraw_for_consent(
     return withdrawn
 
 
+# --- Erasure -------------------------------------------------------------------
+
+
+def referrals_erase_for_anonymisation(
+    *, actor: User | None, cases: QuerySet[Case], now: datetime.datetime
+) -> None:
+    """Erase what the referrals of these cases carried, on both sides.
+
+    Called by ``person_anonymise`` (inside its transaction, after it set the
+    person's ``anonymised_at``, which the database's triggers check). A
+    referral still open is withdrawn first: nobody can answer it, report an
+    outcome or write in its thread any more (``referral_message_add`` refuses
+    too). Then the data shared, every free text either side wrote (the
+    reason for sending without consent, the explanation of a decline, the
+    outcome, the notes on status changes, the messages) and the attached files
+    go. The version moves on, so a change already on its way is refused as a
+    conflict. What stays holds no personal data and feeds the statistics:
+    the organisations, needs, dates and status history. A message keeps its
+    place in the thread, marked as erased.
+    """
+    referrals = Referral.objects.filter(case__in=cases)
+    for referral in referrals.filter(status__in=OPEN):
+        _swap(actor=actor, referral=referral, action="withdraw")
+    referrals.update(
+        snapshot={},
+        override_reason=emptied_text(),
+        response_text=emptied_text(),
+        outcome=emptied_text(),
+        version=F("version") + 1,
+    )
+    not_yet = {"referral__in": referrals, "erased_at__isnull": True}
+    ReferralEvent.objects.filter(**not_yet).update(note=emptied_text(), erased_at=now)
+    ReferralMessage.objects.filter(**not_yet).update(text=emptied_text(), erased_at=now)
+    for attachment in ReferralAttachment.objects.filter(referral__in=referrals):
+        # As for case documents: the file goes once the erasure is committed.
+        if attachment.file.name:
+            transaction.on_commit(
+                functools.partial(attachment.file.storage.delete, attachment.file.name)
+            )
+        attachment.delete()
+
+
 # --- Messages -------------------------------------------------------------------
 
 
@@ -702,6 +746,13 @@ def referral_message_add(
     time. Files are checked like case documents (PDF, JPEG, PNG, DOCX of at
     most 10 MB, by content) and stored encrypted."""
     side, organization_id = _side_of(actor, referral)
+    # Locked: an anonymisation running now waits, or this waits for it.
+    locked = Referral.objects.select_for_update().filter(pk=referral.pk)
+    if locked.filter(case__person__anonymised_at__isnull=False).exists():
+        raise ValidationError(
+            _("The person's data was erased: this referral takes no more messages."),
+            code="erased",
+        )
     if not text.strip():
         raise ValidationError(_("Write the message."), code="required")
     if len(uploads) > MAX_ATTACHMENTS:

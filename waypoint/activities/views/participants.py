@@ -44,7 +44,7 @@ from waypoint.activities.participant_forms import (
     RegistrationSettingsForm,
 )
 from waypoint.activities.services import participants as services
-from waypoint.lib.ratelimit import client_address, over_limit
+from waypoint.lib.ratelimit import client_key, over_limit
 from waypoint.reports.exports import CSV_TYPE, neutralise
 
 
@@ -102,7 +102,7 @@ def event_register(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     # would send mail to whatever addresses were typed in.
     retry_after = over_limit(
         "registration",
-        client_address(request),
+        client_key(request),
         limit=settings.WAYPOINT_REGISTRATION_RATE_LIMIT,
         period=settings.WAYPOINT_REGISTRATION_RATE_PERIOD,
     )

@@ -3,9 +3,15 @@
 Migration 0002 made these rows unchangeable in the database. They can hold a
 person's personal data (a message, a note on a status change), and erasing a
 person must reach them. The triggers now let one change through, once per
-row: ``erased_at`` goes from empty to a time, and only the text (``text``, or
-``note``) changes with it; every other column must stay as it was. Anything
-else is still refused, and deleting is refused as before.
+row, and only for a person already anonymised: ``erased_at`` goes from empty
+to a time, the text (``text``, or ``note``) becomes the raw empty string
+(``waypoint.lib.crypto.emptied_text``: no token, so nothing else can pass for
+it), and every other column stays as it was. Anything else is still refused,
+and deleting is refused as before.
+
+Rotating the encryption keys (``manage.py rotate_keys``) must re-encrypt these
+texts too: while a rotation writes (``waypoint.lib.crypto.rotation_writes``),
+a new token may replace the text's token, every other column as it was.
 """
 
 from __future__ import annotations
@@ -18,32 +24,50 @@ from django.db import migrations, models
 _history = import_module("waypoint.referrals.migrations.0002_history_append_only")
 
 MESSAGE = _history.MESSAGE
-# The columns an erasure leaves as they were, per table.
-KEPT = {
+# Per table: the column an erasure empties, and the columns it must leave as
+# they were (every other column but ``erased_at``; a test compares them with
+# the models).
+ERASED = {
     "referrals_referralevent": (
-        "id",
-        "referral_id",
-        "at",
-        "actor_id",
-        "external_email",
-        "from_status",
-        "to_status",
+        "note",
+        (
+            "id",
+            "referral_id",
+            "at",
+            "actor_id",
+            "external_email",
+            "from_status",
+            "to_status",
+        ),
     ),
     "referrals_referralmessage": (
-        "id",
-        "referral_id",
-        "author_id",
-        "organization_id",
-        "at",
+        "text",
+        ("id", "referral_id", "author_id", "organization_id", "at"),
     ),
 }
+# The referral's person is anonymised (``new`` is the row being changed).
+ANONYMISED = (
+    "EXISTS (SELECT 1 FROM referrals_referral r "
+    "JOIN cases_case c ON c.id = r.case_id "
+    "JOIN cases_person p ON p.id = c.person_id "
+    "WHERE r.id = {new}.referral_id AND p.anonymised_at IS NOT NULL)"
+)
 
 
 def _sqlite_create(table: str) -> list[str]:
-    same = " AND ".join(f"new.{c} IS old.{c}" for c in KEPT[table])
+    text, kept = ERASED[table]
+    same = " AND ".join(f"new.{c} IS old.{c}" for c in kept)
+    erasure = (
+        f"old.erased_at IS NULL AND new.erased_at IS NOT NULL "
+        f"AND new.{text} = '' AND {same} AND {ANONYMISED.format(new='new')}"
+    )
+    rotation = (
+        f"waypoint_rotating() AND old.{text} != '' AND new.{text} != '' "
+        f"AND {same} AND new.erased_at IS old.erased_at"
+    )
     return [
         f"""CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
-        WHEN NOT (old.erased_at IS NULL AND new.erased_at IS NOT NULL AND {same})
+        WHEN NOT (({erasure}) OR ({rotation}))
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
         f"""CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
         WHEN waypoint_audit_locked() BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
@@ -51,7 +75,7 @@ def _sqlite_create(table: str) -> list[str]:
 
 
 def _postgresql_create(table: str) -> list[str]:
-    kept = KEPT[table]
+    text, kept = ERASED[table]
     new = ", ".join(f"NEW.{c}" for c in kept)
     old = ", ".join(f"OLD.{c}" for c in kept)
     return [
@@ -59,8 +83,16 @@ def _postgresql_create(table: str) -> list[str]:
         LANGUAGE plpgsql AS $$
         BEGIN
           IF TG_OP = 'UPDATE' AND OLD.erased_at IS NULL
-             AND NEW.erased_at IS NOT NULL
-             AND ROW({new}) IS NOT DISTINCT FROM ROW({old}) THEN
+             AND NEW.erased_at IS NOT NULL AND NEW.{text} = ''
+             AND ROW({new}) IS NOT DISTINCT FROM ROW({old})
+             AND {ANONYMISED.format(new="NEW")} THEN
+            RETURN NEW;
+          END IF;
+          IF TG_OP = 'UPDATE'
+             AND current_setting('waypoint.rotating', true) = 'on'
+             AND OLD.{text} <> '' AND NEW.{text} <> ''
+             AND ROW({new}, NEW.erased_at) IS NOT DISTINCT FROM ROW({old}, OLD.erased_at)
+          THEN
             RETURN NEW;
           END IF;
           RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege';
@@ -82,21 +114,21 @@ def _vendor(schema_editor: Any) -> str:
 
 def _drop(schema_editor: Any) -> None:
     vendor = _vendor(schema_editor)
-    for table in KEPT:
+    for table in ERASED:
         for statement in _history.BUILDERS[vendor][1](table):
             schema_editor.execute(statement)
 
 
 def _create_strict(schema_editor: Any) -> None:
     vendor = _vendor(schema_editor)
-    for table in KEPT:
+    for table in ERASED:
         for statement in _history.BUILDERS[vendor][0](table):
             schema_editor.execute(statement)
 
 
 def _create_erasable(schema_editor: Any) -> None:
     vendor = _vendor(schema_editor)
-    for table in KEPT:
+    for table in ERASED:
         for statement in ERASABLE[vendor](table):
             schema_editor.execute(statement)
 
@@ -118,7 +150,10 @@ def erasable_off(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("referrals", "0005_referral_statistics_indexes")]
+    dependencies = [
+        ("referrals", "0005_referral_statistics_indexes"),
+        ("cases", "0005_case_organization_person_index"),
+    ]
 
     operations = [
         migrations.RunPython(strict_off, strict_on, elidable=False),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -15,6 +19,7 @@ from django.utils import timezone
 from waypoint.cases.data_requests import person_anonymise
 from waypoint.cases.models import Case
 from waypoint.cases.services import case_close
+from waypoint.lib.crypto import emptied_text
 from waypoint.referrals import services
 from waypoint.referrals.models import (
     Referral,
@@ -25,6 +30,8 @@ from waypoint.referrals.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+_erasure = import_module("waypoint.referrals.migrations.0006_erasure")
 
 PDF = b"%PDF-1.4\n% the medical report of Ana Distinctova\n%%EOF\n"
 SECRETS = (
@@ -109,19 +116,22 @@ def test_the_database_lets_through_the_erasure_and_nothing_else(
     supervisor_a: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    """Once erased, a row is fixed again; an erasure cannot hide another change."""
+    """Only an emptied text, only for an anonymised person, only once."""
     message = ReferralMessage.objects.filter(referral=talked_about).first()
     assert message is not None
     refused = (IntegrityError, DatabaseError)
     now = timezone.now()
-    # An "erasure" that also changes the author or the time is refused.
+    # Outside a key rotation, a new text is refused.
+    with pytest.raises(refused), transaction.atomic():
+        ReferralMessage.objects.filter(pk=message.pk).update(text="Forged.")
+    # The person is not anonymised: even a proper erasure is refused.
     with pytest.raises(refused), transaction.atomic():
         ReferralMessage.objects.filter(pk=message.pk).update(
-            text="", erased_at=now, at=now
+            text=emptied_text(), erased_at=now
         )
     with pytest.raises(refused), transaction.atomic():
         ReferralEvent.objects.filter(referral=talked_about).update(
-            note="", erased_at=now, to_status=Status.DECLINED
+            note=emptied_text(), erased_at=now
         )
 
     _erase(case_a, caseworker_a, supervisor_a, django_capture_on_commit_callbacks)
@@ -132,3 +142,101 @@ def test_the_database_lets_through_the_erasure_and_nothing_else(
     with pytest.raises(refused), transaction.atomic():
         ReferralMessage.objects.filter(pk=message.pk).delete()
     assert ReferralMessage.objects.get(pk=message.pk).text == ""
+
+    # A row of the anonymised person's referral not erased yet (written past
+    # the services): other text in the guise of an erasure, or a change of
+    # its author or time, is refused; the erasure itself goes through.
+    late = ReferralMessage.objects.create(
+        referral=talked_about,
+        author=caseworker_a,
+        organization_id=talked_about.sender_organization_id,
+        text="Ana Distinctova lives at 3 Strada Lunga.",
+    )
+    same = ReferralMessage.objects.filter(pk=late.pk)
+    forgeries: list[dict[str, Any]] = [
+        {"text": "Nothing to see.", "erased_at": now},
+        {"text": emptied_text(), "erased_at": now, "at": now},
+        {"text": emptied_text(), "erased_at": now, "author": supervisor_a},
+    ]
+    for forged in forgeries:
+        with pytest.raises(refused), transaction.atomic():
+            same.update(**forged)
+    assert same.update(text=emptied_text(), erased_at=now) == 1
+    assert same.get().text == ""
+
+
+def test_an_open_referral_is_withdrawn_and_takes_no_more_text(
+    referral: Referral,
+    case_a: Case,
+    caseworker_a: Any,
+    caseworker_b: Any,
+    supervisor_a: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """After the erasure nobody can write about the person there again."""
+    services.referral_accept(actor=caseworker_b, referral=referral)
+    referral.refresh_from_db()
+    stale_version = referral.version
+    _erase(case_a, caseworker_a, supervisor_a, django_capture_on_commit_callbacks)
+    referral.refresh_from_db()
+    assert referral.status == Status.WITHDRAWN
+    assert referral.version > stale_version + 1  # withdrawn, then erased
+    with pytest.raises(ValidationError) as caught:
+        services.referral_message_add(
+            actor=caseworker_b, referral=referral, text="Ana Distinctova called."
+        )
+    assert caught.value.code == "erased"
+    with pytest.raises(ValidationError):
+        services.referral_complete(
+            actor=caseworker_b, referral=referral, outcome="Ana settled."
+        )
+    assert not ReferralMessage.objects.filter(referral=referral).exists()
+    referral.refresh_from_db()
+    assert referral.outcome == ""
+
+
+def test_the_erasure_rules_name_every_column_of_the_tables() -> None:
+    """A column added later must be listed as kept, or the erasure could
+    change it."""
+    for model in (ReferralEvent, ReferralMessage):
+        text, kept = _erasure.ERASED[model._meta.db_table]
+        columns = {f.column for f in model._meta.concrete_fields}
+        assert columns == {text, "erased_at", *kept}
+
+
+class _Sink:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+def test_rotating_the_keys_re_encrypts_the_history_and_the_messages(
+    talked_about: Referral,
+    case_a: Case,
+    caseworker_a: Any,
+    supervisor_a: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The append-only rows take a new token; erased rows have none to take."""
+    new_key = Fernet.generate_key().decode()
+    settings.WAYPOINT_FIELD_KEYS = [new_key, *settings.WAYPOINT_FIELD_KEYS]
+    call_command("rotate_keys", stdout=_Sink())
+    settings.WAYPOINT_FIELD_KEYS = [new_key]
+    texts = ReferralMessage.objects.filter(referral=talked_about)
+    assert [m.text for m in texts] == [
+        "She fears her brother in Vidin.",
+        "The report on Ana is attached.",
+    ]
+    notes = ReferralEvent.objects.filter(referral=talked_about)
+    assert "We booked an interpreter for Ana." in [e.note for e in notes]
+
+    _erase(case_a, caseworker_a, supervisor_a, django_capture_on_commit_callbacks)
+    newer_key = Fernet.generate_key().decode()
+    settings.WAYPOINT_FIELD_KEYS = [newer_key, new_key]
+    call_command("rotate_keys", stdout=_Sink())
+    call_command("rotate_keys", "--check", stdout=_Sink())  # exits 1 if stale
+    settings.WAYPOINT_FIELD_KEYS = [newer_key]
+    assert [m.text for m in texts.all()] == ["", ""]

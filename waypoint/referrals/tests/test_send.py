@@ -252,7 +252,8 @@ def test_refusing_a_closed_case_or_a_past_date(
 def test_anonymising_the_person_erases_what_their_referrals_carried(
     referral: Referral, caseworker_a: User, supervisor_a: User, case_a: Case
 ) -> None:
-    """The organisation that received the referral no longer holds the data."""
+    """The organisation that received the referral no longer holds the data;
+    the referral, still open, is withdrawn."""
     from waypoint.cases.data_requests import person_anonymise
     from waypoint.cases.services import case_close
 
@@ -261,4 +262,4 @@ def test_anonymising_the_person_erases_what_their_referrals_carried(
     person_anonymise(actor=supervisor_a, person=case_a.person)
     referral.refresh_from_db()
     assert referral.snapshot == {}
-    assert referral.status == Status.SENT
+    assert referral.status == Status.WITHDRAWN
