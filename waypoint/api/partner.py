@@ -510,7 +510,7 @@ def referral_messages(request: HttpRequest, referral_id: int) -> Any:
 
 @api.post(
     "/referrals/{referral_id}/messages",
-    response={201: s.Message, **ERRORS},
+    response={201: s.Message, **CHANGE_ERRORS},
     summary="Write a message to the other side",
     operation_id="referral_message_add",
 )

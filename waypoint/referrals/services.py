@@ -687,7 +687,7 @@ def referrals_erase_for_anonymisation(
     """Erase what the referrals of these cases carried, on both sides.
 
     Called by ``person_anonymise`` (inside its transaction, after it set the
-    person's ``anonymised_at``, which the database's triggers check). A
+    person's ``anonymised_at``, which ``referral_message_add`` checks). A
     referral still open is withdrawn first: nobody can answer it, report an
     outcome or write in its thread any more (``referral_message_add`` refuses
     too). Then the data shared, every free text either side wrote (the
@@ -699,7 +699,9 @@ def referrals_erase_for_anonymisation(
     place in the thread, marked as erased.
     """
     referrals = Referral.objects.filter(case__in=cases)
-    for referral in referrals.filter(status__in=OPEN):
+    # Locked first, so that no answer can slip in between reading a
+    # referral's version and withdrawing it.
+    for referral in referrals.filter(status__in=OPEN).select_for_update():
         _swap(actor=actor, referral=referral, action="withdraw")
     referrals.update(
         snapshot={},
@@ -746,9 +748,12 @@ def referral_message_add(
     time. Files are checked like case documents (PDF, JPEG, PNG, DOCX of at
     most 10 MB, by content) and stored encrypted."""
     side, organization_id = _side_of(actor, referral)
-    # Locked: an anonymisation running now waits, or this waits for it.
-    locked = Referral.objects.select_for_update().filter(pk=referral.pk)
-    if locked.filter(case__person__anonymised_at__isnull=False).exists():
+    # The referral's row locked: an anonymisation that has not yet reached it
+    # erases this message too; one that has, this waits for and then sees.
+    Referral.objects.select_for_update().filter(pk=referral.pk).values("pk").get()
+    if Case.objects.filter(
+        pk=referral.case_id, person__anonymised_at__isnull=False
+    ).exists():
         raise ValidationError(
             _("The person's data was erased: this referral takes no more messages."),
             code="erased",

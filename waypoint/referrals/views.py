@@ -298,8 +298,9 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
             uploads=form.cleaned_data["attachments"],
         )
     except ValidationError as error:
+        field = {"required": "text", "erased": None}.get(str(error.code), "attachments")
         for text in error.messages:
-            form.add_error("attachments" if error.code != "required" else "text", text)
+            form.add_error(field, text)
         return _detail_page(request, user, access, message_form=form)
     messages.success(request, _("Message sent."))
     return _detail(pk)

@@ -40,6 +40,9 @@ def test_an_ipv6_client_cannot_escape_by_changing_address_in_its_64() -> None:
     assert one == other == "2001:db8:1:2::/64"
     assert elsewhere != one
     assert client_key(_request("192.0.2.4")) == "192.0.2.4"
+    # An IPv4 client seen through an IPv6 socket is still that IPv4 client.
+    assert client_key(_request("::ffff:203.0.113.9")) == "203.0.113.9"
+    assert client_key(_request("::ffff:198.51.100.7")) == "198.51.100.7"
 
 
 @pytest.mark.parametrize("period", [60, 3600])

@@ -3,11 +3,15 @@
 Migration 0002 made these rows unchangeable in the database. They can hold a
 person's personal data (a message, a note on a status change), and erasing a
 person must reach them. The triggers now let one change through, once per
-row, and only for a person already anonymised: ``erased_at`` goes from empty
-to a time, the text (``text``, or ``note``) becomes the raw empty string
-(``waypoint.lib.crypto.emptied_text``: no token, so nothing else can pass for
-it), and every other column stays as it was. Anything else is still refused,
-and deleting is refused as before.
+row: ``erased_at`` goes from empty to a time, the text (``text``, or
+``note``) becomes the raw empty string (``waypoint.lib.crypto.emptied_text``:
+no token, so no other text can pass for it), and every other column stays as
+it was. Anything else is still refused, and deleting is refused as before.
+
+The triggers read no other table (such as whether the person is anonymised):
+on SQLite a trigger naming another table makes every later rebuild of that
+table fail. Only ``person_anonymise`` erases, through
+``referrals_erase_for_anonymisation``.
 
 Rotating the encryption keys (``manage.py rotate_keys``) must re-encrypt these
 texts too: while a rotation writes (``waypoint.lib.crypto.rotation_writes``),
@@ -45,21 +49,12 @@ ERASED = {
         ("id", "referral_id", "author_id", "organization_id", "at"),
     ),
 }
-# The referral's person is anonymised (``new`` is the row being changed).
-ANONYMISED = (
-    "EXISTS (SELECT 1 FROM referrals_referral r "
-    "JOIN cases_case c ON c.id = r.case_id "
-    "JOIN cases_person p ON p.id = c.person_id "
-    "WHERE r.id = {new}.referral_id AND p.anonymised_at IS NOT NULL)"
-)
-
-
 def _sqlite_create(table: str) -> list[str]:
     text, kept = ERASED[table]
     same = " AND ".join(f"new.{c} IS old.{c}" for c in kept)
     erasure = (
         f"old.erased_at IS NULL AND new.erased_at IS NOT NULL "
-        f"AND new.{text} = '' AND {same} AND {ANONYMISED.format(new='new')}"
+        f"AND new.{text} = '' AND {same}"
     )
     rotation = (
         f"waypoint_rotating() AND old.{text} != '' AND new.{text} != '' "
@@ -84,8 +79,7 @@ def _postgresql_create(table: str) -> list[str]:
         BEGIN
           IF TG_OP = 'UPDATE' AND OLD.erased_at IS NULL
              AND NEW.erased_at IS NOT NULL AND NEW.{text} = ''
-             AND ROW({new}) IS NOT DISTINCT FROM ROW({old})
-             AND {ANONYMISED.format(new="NEW")} THEN
+             AND ROW({new}) IS NOT DISTINCT FROM ROW({old}) THEN
             RETURN NEW;
           END IF;
           IF TG_OP = 'UPDATE'
@@ -150,10 +144,7 @@ def erasable_off(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("referrals", "0005_referral_statistics_indexes"),
-        ("cases", "0005_case_organization_person_index"),
-    ]
+    dependencies = [("referrals", "0005_referral_statistics_indexes")]
 
     operations = [
         migrations.RunPython(strict_off, strict_on, elidable=False),

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from waypoint.cases.data_requests import person_anonymise
@@ -116,7 +117,7 @@ def test_the_database_lets_through_the_erasure_and_nothing_else(
     supervisor_a: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    """Only an emptied text, only for an anonymised person, only once."""
+    """Only the raw empty text, with nothing else changed, only once."""
     message = ReferralMessage.objects.filter(referral=talked_about).first()
     assert message is not None
     refused = (IntegrityError, DatabaseError)
@@ -124,14 +125,15 @@ def test_the_database_lets_through_the_erasure_and_nothing_else(
     # Outside a key rotation, a new text is refused.
     with pytest.raises(refused), transaction.atomic():
         ReferralMessage.objects.filter(pk=message.pk).update(text="Forged.")
-    # The person is not anonymised: even a proper erasure is refused.
-    with pytest.raises(refused), transaction.atomic():
-        ReferralMessage.objects.filter(pk=message.pk).update(
-            text=emptied_text(), erased_at=now
-        )
+    # Another text, even encrypted "", cannot pass for an erasure.
+    for text in ("Nothing to see.", ""):
+        with pytest.raises(refused), transaction.atomic():
+            ReferralMessage.objects.filter(pk=message.pk).update(
+                text=text, erased_at=now
+            )
     with pytest.raises(refused), transaction.atomic():
         ReferralEvent.objects.filter(referral=talked_about).update(
-            note=emptied_text(), erased_at=now
+            note="", erased_at=now
         )
 
     _erase(case_a, caseworker_a, supervisor_a, django_capture_on_commit_callbacks)
@@ -193,6 +195,24 @@ def test_an_open_referral_is_withdrawn_and_takes_no_more_text(
     assert not ReferralMessage.objects.filter(referral=referral).exists()
     referral.refresh_from_db()
     assert referral.outcome == ""
+
+
+def test_the_thread_says_why_it_takes_no_more_messages(
+    referral: Referral,
+    case_a: Case,
+    caseworker_a: Any,
+    supervisor_a: Any,
+    caseworker_b_client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _erase(case_a, caseworker_a, supervisor_a, django_capture_on_commit_callbacks)
+    response = caseworker_b_client.post(
+        reverse("referrals:message", kwargs={"pk": referral.pk}),
+        {"text": "Ana Distinctova called again."},
+    )
+    page = response.content.decode()
+    assert "this referral takes no more messages" in page
+    assert not ReferralMessage.objects.filter(referral=referral).exists()
 
 
 def test_the_erasure_rules_name_every_column_of_the_tables() -> None:
