@@ -7,6 +7,7 @@ No browser is downloaded: the tests use the system's ``/usr/bin/chromium``
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -75,13 +76,15 @@ def page(chromium: Any, live_server: Any) -> Iterator[Any]:
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.x A/AA and best practices) on the current page.
 
-    It waits for the page's load event first: right after a navigation the
-    document can be parsed while its stylesheet is still on the way, and axe
-    would then judge the unstyled page (visible skip link, bare nav links).
+    It waits for the document to be complete first: right after a navigation
+    the document can be parsed while its stylesheet is still on the way, and
+    axe would then judge the unstyled page (visible skip link, bare nav
+    links). The document's own state, not the page's load event: a link that
+    turned into a download leaves a navigation that never loads.
     """
     from axe_playwright_python.sync_playwright import Axe
 
-    page.wait_for_load_state("load")
+    _document_complete(page)
     results = Axe().run(
         page,
         options={
@@ -100,6 +103,27 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     )
     violations: list[dict[str, Any]] = results.response["violations"]
     return violations
+
+
+def _document_complete(page: Any, timeout: float = 10.0) -> None:
+    """Wait until the current document and its stylesheets have loaded.
+
+    Polled with ``evaluate`` (``wait_for_function`` evaluates a string in the
+    page, which the Content-Security-Policy forbids); a document replaced
+    meanwhile is simply asked again.
+    """
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate("document.readyState") == "complete":
+                return
+        except Error:
+            pass  # the document changed under the question: ask the new one
+        if time.monotonic() > deadline:
+            raise AssertionError("the page did not finish loading")
+        page.wait_for_timeout(50)
 
 
 def describe(violations: list[dict[str, Any]]) -> str:
