@@ -7,18 +7,15 @@ from typing import Any
 from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.signals import authenticator_used
 from django.contrib.auth import update_session_auth_hash
-from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from waypoint.accounts import services
-from waypoint.accounts.audit_guard import register_sqlite_function
+
+# Registers waypoint_audit_locked() on every SQLite connection.
+from waypoint.accounts.audit_guard import AUDIT_LOCKED  # noqa: F401
 from waypoint.accounts.models import User
 from waypoint.accounts.session_security import second_factor_mark
-
-connection_created.connect(
-    register_sqlite_function, dispatch_uid="waypoint_audit_guard"
-)
 
 
 @receiver(authenticator_used, dispatch_uid="waypoint_second_factor_used")

@@ -9,11 +9,6 @@ class LibConfig(AppConfig):
     verbose_name = "Waypoint shared helpers"
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
-        # Importing it registers the system checks for the encryption keys.
-        from waypoint.lib import crypto
-
-        connection_created.connect(
-            crypto.register_rotation_function, dispatch_uid="waypoint_rotation"
-        )
+        # Registers the system checks for the encryption keys and, on SQLite
+        # connections, waypoint_rotating().
+        from waypoint.lib import crypto  # noqa: F401

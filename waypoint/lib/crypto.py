@@ -48,6 +48,8 @@ from django.db import connections, models, router, transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from waypoint.lib.trigger_flags import TriggerFlag
+
 if TYPE_CHECKING:
     from django.apps import AppConfig
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -638,20 +640,8 @@ def encrypted_models() -> list[type[models.Model]]:
     ]
 
 
-# How many rotations are writing in this process (see ``rotation_writes``).
-_rotations = 0
-
-
-def _rotating() -> int:
-    return 1 if _rotations else 0
-
-
-def register_rotation_function(
-    sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any
-) -> None:
-    """``waypoint_rotating()`` on each SQLite connection, for the triggers."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function("waypoint_rotating", 0, _rotating)
+# Answered on SQLite connections; see ``rotation_writes``.
+ROTATING = TriggerFlag("waypoint_rotating", usual=0)
 
 
 @contextmanager
@@ -665,16 +655,12 @@ def rotation_writes(using: str) -> Iterator[None]:
     transaction (``SET LOCAL waypoint.rotating``), SQLite from
     ``waypoint_rotating()``, which this process answers.
     """
-    global _rotations
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL waypoint.rotating = 'on'")
-    _rotations += 1
-    try:
+    with ROTATING.flipped():
         yield
-    finally:
-        _rotations -= 1
 
 
 def rotate_model(
