@@ -14,7 +14,6 @@ from functools import wraps
 from typing import Any
 
 import orjson
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -22,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from waypoint.lib.ratelimit import client_key, over_limit
+from waypoint.lib.ratelimit import client_key, configured, over_limit
 
 View = Callable[..., HttpResponseBase]
 
@@ -57,14 +56,8 @@ def json_response(
     )
 
 
-def rate_limit_settings() -> tuple[int, int]:
-    limit = int(getattr(settings, "WAYPOINT_API_RATE_LIMIT", 600))
-    period = int(getattr(settings, "WAYPOINT_API_RATE_PERIOD", 60))
-    return limit, max(period, 1)
-
-
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
-    limit, period = rate_limit_settings()
+    limit, period = configured("WAYPOINT_API_RATE_LIMIT", "WAYPOINT_API_RATE_PERIOD")
     retry_after = over_limit("api", client_key(request), limit=limit, period=period)
     if retry_after is None:
         return None

@@ -15,7 +15,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -40,7 +39,7 @@ from waypoint.api.partner_selectors import (
     token_may_act,
 )
 from waypoint.api.services import api_token_used
-from waypoint.lib.ratelimit import over_limit
+from waypoint.lib.ratelimit import configured, over_limit
 from waypoint.referrals import selectors as referral_selectors
 from waypoint.referrals import services as referral_services
 from waypoint.referrals.models import (
@@ -68,7 +67,9 @@ class TokenAuth(HttpBearer):
                     "the organisation. Ask an administrator for a new token."
                 ),
             )
-        limit, period = partner_rate_limit_settings()
+        limit, period = configured(
+            "WAYPOINT_PARTNER_RATE_LIMIT", "WAYPOINT_PARTNER_RATE_PERIOD"
+        )
         retry_after = over_limit("partner", str(found.pk), limit=limit, period=period)
         if retry_after is not None:
             raise RateLimitedError(limit, period, retry_after)
@@ -82,11 +83,6 @@ class RateLimitedError(Exception):
     def __init__(self, limit: int, period: int, retry_after: int) -> None:
         super().__init__(retry_after)
         self.limit, self.period, self.retry_after = limit, period, retry_after
-
-
-def partner_rate_limit_settings() -> tuple[int, int]:
-    period: int = settings.WAYPOINT_PARTNER_RATE_PERIOD
-    return settings.WAYPOINT_PARTNER_RATE_LIMIT, max(period, 1)
 
 
 api = NinjaAPI(

@@ -50,6 +50,13 @@ def client_key(request: HttpRequest) -> str:
     return str(parsed)
 
 
+def configured(limit_setting: str, period_setting: str) -> tuple[int, int]:
+    """A limit and its window in seconds (at least one), from two settings."""
+    limit = int(getattr(settings, limit_setting))
+    period = int(getattr(settings, period_setting))
+    return limit, max(period, 1)
+
+
 def over_limit(scope: str, client: str, *, limit: int, period: int) -> int | None:
     """Count one request; over ``limit`` in this window, the seconds to wait.
 

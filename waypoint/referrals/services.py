@@ -750,10 +750,13 @@ def referral_message_add(
     side, organization_id = _side_of(actor, referral)
     # The referral's row locked: an anonymisation that has not yet reached it
     # erases this message too; one that has, this waits for and then sees.
-    Referral.objects.select_for_update().filter(pk=referral.pk).values("pk").get()
-    if Case.objects.filter(
-        pk=referral.case_id, person__anonymised_at__isnull=False
-    ).exists():
+    anonymised_at = (
+        Referral.objects.select_for_update(of=("self",))
+        .filter(pk=referral.pk)
+        .values_list("case__person__anonymised_at", flat=True)
+        .get()
+    )
+    if anonymised_at is not None:
         raise ValidationError(
             _("The person's data was erased: this referral takes no more messages."),
             code="erased",

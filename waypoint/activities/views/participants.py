@@ -44,7 +44,7 @@ from waypoint.activities.participant_forms import (
     RegistrationSettingsForm,
 )
 from waypoint.activities.services import participants as services
-from waypoint.lib.ratelimit import client_key, over_limit
+from waypoint.lib.ratelimit import client_key, configured, over_limit
 from waypoint.reports.exports import CSV_TYPE, neutralise
 
 
@@ -100,11 +100,11 @@ def event_register(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = RegistrationForm(request.POST, retention_days=_retention_days())
     # Each registration sends an email: a flood of them from one address
     # would send mail to whatever addresses were typed in.
+    limit, period = configured(
+        "WAYPOINT_REGISTRATION_RATE_LIMIT", "WAYPOINT_REGISTRATION_RATE_PERIOD"
+    )
     retry_after = over_limit(
-        "registration",
-        client_key(request),
-        limit=settings.WAYPOINT_REGISTRATION_RATE_LIMIT,
-        period=settings.WAYPOINT_REGISTRATION_RATE_PERIOD,
+        "registration", client_key(request), limit=limit, period=period
     )
     if retry_after is not None:
         minutes = -(-retry_after // 60)
@@ -120,10 +120,9 @@ def event_register(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             )
             % {"minutes": minutes},
         )
-        context = {"event": event, **registration_context(request, event, form)}
-        response = render(request, "activities/event_detail.html", context, status=429)
+        response = _event_page(request, event, form, status=429)
         response["Retry-After"] = str(retry_after)
-        return _private(response)
+        return response
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -162,11 +161,17 @@ def event_register(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                     ),
                 )
             return redirect(event.get_absolute_url())
+    return _event_page(request, event, form, status=_error_status(form))
+
+
+def _event_page(
+    request: HttpRequest, event: Event, form: RegistrationForm, *, status: int
+) -> HttpResponse:
+    """The public event page again, with the registration form as sent."""
     context = {"event": event, **registration_context(request, event, form)}
-    response = render(
-        request, "activities/event_detail.html", context, status=_error_status(form)
+    return _private(
+        render(request, "activities/event_detail.html", context, status=status)
     )
-    return _private(response)
 
 
 @never_cache

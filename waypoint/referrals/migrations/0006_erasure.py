@@ -20,6 +20,7 @@ a new token may replace the text's token, every other column as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
@@ -99,55 +100,36 @@ def _postgresql_create(table: str) -> list[str]:
 ERASABLE = {"sqlite": _sqlite_create, "postgresql": _postgresql_create}
 
 
-def _vendor(schema_editor: Any) -> str:
+Builder = Callable[[str], list[str]]
+
+
+def _run(schema_editor: Any, builder_of: Callable[[str], Builder]) -> None:
+    """Every statement of the vendor's builder, for both tables."""
     vendor: str = schema_editor.connection.vendor
     if vendor not in ERASABLE:
         raise RuntimeError(f"no append-only triggers for the {vendor} database")
-    return vendor
-
-
-def _drop(schema_editor: Any) -> None:
-    vendor = _vendor(schema_editor)
     for table in ERASED:
-        for statement in _history.BUILDERS[vendor][1](table):
+        for statement in builder_of(vendor)(table):
             schema_editor.execute(statement)
-
-
-def _create_strict(schema_editor: Any) -> None:
-    vendor = _vendor(schema_editor)
-    for table in ERASED:
-        for statement in _history.BUILDERS[vendor][0](table):
-            schema_editor.execute(statement)
-
-
-def _create_erasable(schema_editor: Any) -> None:
-    vendor = _vendor(schema_editor)
-    for table in ERASED:
-        for statement in ERASABLE[vendor](table):
-            schema_editor.execute(statement)
-
-
-def strict_off(apps: Any, schema_editor: Any) -> None:
-    _drop(schema_editor)
 
 
 def strict_on(apps: Any, schema_editor: Any) -> None:
-    _create_strict(schema_editor)
+    _run(schema_editor, lambda vendor: _history.BUILDERS[vendor][0])
+
+
+def triggers_off(apps: Any, schema_editor: Any) -> None:
+    _run(schema_editor, lambda vendor: _history.BUILDERS[vendor][1])
 
 
 def erasable_on(apps: Any, schema_editor: Any) -> None:
-    _create_erasable(schema_editor)
-
-
-def erasable_off(apps: Any, schema_editor: Any) -> None:
-    _drop(schema_editor)
+    _run(schema_editor, ERASABLE.__getitem__)
 
 
 class Migration(migrations.Migration):
     dependencies = [("referrals", "0005_referral_statistics_indexes")]
 
     operations = [
-        migrations.RunPython(strict_off, strict_on, elidable=False),
+        migrations.RunPython(triggers_off, strict_on, elidable=False),
         migrations.AddField(
             model_name="referralevent",
             name="erased_at",
@@ -158,5 +140,5 @@ class Migration(migrations.Migration):
             name="erased_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(erasable_on, erasable_off, elidable=False),
+        migrations.RunPython(erasable_on, triggers_off, elidable=False),
     ]
