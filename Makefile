@@ -11,24 +11,27 @@ LOCAL_ENV := WAYPOINT_HTTPS=0 EMAIL_BACKEND=django.core.mail.backends.console.Em
 # (losing var/field_keys makes the encrypted data unreadable).
 KEYS := var/secret_key var/field_keys var/blind_index_key
 
-.PHONY: run setup install messages fonts static test lint typecheck pytest bench clean
+.PHONY: help run setup install messages fonts static test lint typecheck pytest bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 20
 
 # The web server, one task worker (django-tasks-db) and the scheduler that
 # enqueues periodic tasks; Ctrl+C stops all three.
-run: setup
+run: setup ## set everything up, load the demo data, serve http://127.0.0.1:8000 (PORT=…)
 	@echo "Waypoint is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(LOCAL_ENV) $(PY) manage.py db_worker --queue-name default --interval 2 & \
 	  $(LOCAL_ENV) $(PY) manage.py tasks_scheduler & \
 	  $(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-setup: install $(KEYS) messages fonts static
+setup: install $(KEYS) messages fonts static ## everything `make run` does except serving
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
 	$(LOCAL_ENV) $(PY) manage.py load_demo
 	$(LOCAL_ENV) $(PY) manage.py load_activities_demo
 	$(LOCAL_ENV) $(PY) manage.py ensure_admin
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed ## the virtual environment with the pinned dependencies
 
 $(VENV)/.installed: requirements.lock
 	@py=$$(scripts/find-python) || exit 1; \
@@ -61,11 +64,20 @@ fonts:
 static: install $(KEYS)
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --no-input -v 0
 
-test: install messages fonts
+test: install messages fonts ## every check and test (what CI runs)
 	scripts/test
 
-bench: setup
+lint: install ## ruff (lint and format) and the import contracts
+	scripts/test lint
+
+typecheck: install ## mypy --strict
+	scripts/test typecheck
+
+pytest: install messages fonts ## the test suite on SQLite, then PostgreSQL
+	scripts/test pytest
+
+bench: setup ## the public search benchmark (see docs/performance.md for the rest)
 	$(PY) bench/search.py --services 100000
 
-clean:
+clean: ## remove the virtual environment and collected static files
 	rm -rf $(VENV) staticfiles

@@ -22,17 +22,16 @@ from django.test import Client
 
 from waypoint.accounts.models import MemberOrganization, Profession, Role, User
 from waypoint.accounts.services import directory_editor_grant
-from waypoint.accounts.testing import (
-    login_with_second_factor,
-    member_organization_make,
-    staff_make,
-)
+from waypoint.accounts.testing import login_with_second_factor, staff_make
+from waypoint.directory.testing import member_organization_make
 
 # Tasks run inside the call that enqueues them, unless a test says otherwise
 # (scripts/test sets the same).
 os.environ.setdefault("WAYPOINT_TASKS_BACKEND", "immediate")
 
-pytest_plugins = ["waypoint.lib.browser"]
+# The demo data reaches the apps' tests only as fixtures: nothing under
+# waypoint/ but waypoint/demo imports waypoint.demo.
+pytest_plugins = ["waypoint.lib.browser", "waypoint.demo.fixtures"]
 
 _TEST_FIELD_KEY = Fernet.generate_key().decode("ascii")
 _TEST_INDEX_KEY = secrets.token_urlsafe(32)

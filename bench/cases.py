@@ -37,8 +37,9 @@ def _build(cases: int, seed: int) -> None:
     from django.utils import timezone
 
     from waypoint.accounts.models import AuditEvent, Role
-    from waypoint.accounts.testing import member_organization_make, staff_make
+    from waypoint.accounts.testing import staff_make
     from waypoint.cases.models import CaseEvent, CodeCounter
+    from waypoint.directory.testing import member_organization_make
 
     rng = random.Random(seed)
     organization = member_organization_make("Bench organisation", country="RO")

@@ -43,7 +43,8 @@ def _build(open_count: int, inbox: int, due_percent: float, seed: int) -> None:
     from django.utils import timezone
 
     from waypoint.accounts.models import Role
-    from waypoint.accounts.testing import member_organization_make, staff_make
+    from waypoint.accounts.testing import staff_make
+    from waypoint.directory.testing import member_organization_make
     from waypoint.referrals.models import Notification, Referral, ReferralEvent
 
     rng = random.Random(seed)

@@ -50,7 +50,8 @@ def _year() -> int:
 
 def _build(cases: int, seed: int) -> None:
     from waypoint.accounts.models import Role
-    from waypoint.accounts.testing import member_organization_make, staff_make
+    from waypoint.accounts.testing import staff_make
+    from waypoint.directory.testing import member_organization_make
 
     rng = random.Random(seed)
     year = _year()
@@ -195,7 +196,7 @@ def _referrals(
 ) -> None:
     from django.db import transaction
 
-    from waypoint.accounts.testing import member_organization_make
+    from waypoint.directory.testing import member_organization_make
     from waypoint.referrals.models import Referral, ReferralEvent
 
     recipients = [

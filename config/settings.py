@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "waypoint.referrals",
     "waypoint.activities",
     "waypoint.reports",
+    "waypoint.demo",
     # After Waypoint's apps, so that waypoint/accounts/templates overrides
     # allauth's templates.
     "allauth",

@@ -17,7 +17,7 @@ urlpatterns += i18n_patterns(
     path("referrals/", include("waypoint.referrals.urls")),
     path("activities/", include("waypoint.activities.urls")),
     path("reports/", include("waypoint.reports.urls")),
-    path("api-tokens/", include("waypoint.api.token_urls")),
+    path("api-tokens/", include("waypoint.api.urls.tokens")),
     # django-allauth's own pages: second factor, password change and reset,
     # re-authentication (sign-up is closed: staff are invited).
     path("accounts/", include("allauth.urls")),

@@ -11,14 +11,31 @@ from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.reauthentication import suspend_request
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
+from waypoint.accounts import selectors
 from waypoint.accounts.models import User
 from waypoint.accounts.session_security import (
     has_authenticator_app,
     second_factor_redirect,
 )
+
+View = Callable[..., HttpResponse]
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user a view acts for, as the ``actor=`` of its services.
+
+    The decorators in front of every staff view let only real users through;
+    should one be missing, the request is refused (403) rather than served to
+    an anonymous visitor.
+    """
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def second_factor_required[View: Callable[..., HttpResponse]](view: View) -> View:
@@ -67,3 +84,27 @@ def reauthentication_required[View: Callable[..., HttpResponse]](view: View) -> 
         return view(request, *args, **kwargs)
 
     return second_factor_required(cast(View, wrapper))
+
+
+def _gate(allowed: Callable[[User], bool], view: View) -> View:
+    """Signed in → allowed (404 to anyone else, revealing nothing) → second
+    factor proven in this session → the view."""
+    protected = second_factor_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not allowed(acting_user(request)):
+            raise Http404
+        return protected(request, *args, **kwargs)
+
+    return cast(View, login_required(wrapper))
+
+
+def platform_admin_required(view: View) -> View:
+    """Platform administrators only (everyone else: 404), second factor proven."""
+    return _gate(selectors.is_platform_admin, view)
+
+
+def organization_admin_required(view: View) -> View:
+    """Platform admins, and administrators of at least one organisation."""
+    return _gate(lambda user: selectors.administered_organizations(user).exists(), view)

@@ -21,7 +21,6 @@ from waypoint.accounts.models import (
     Role,
     User,
 )
-from waypoint.directory.models import Organization
 
 AnyUser = User | AnonymousUser
 
@@ -162,14 +161,6 @@ def account_get_for_platform_admin(*, user: AnyUser, pk: int) -> User:
         return accounts_for_platform_admin(user=user).get(pk=pk)
     except User.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def listings_available_for_membership(*, query: str) -> QuerySet[Organization]:
-    """Directory listings matching ``query`` that are not member organisations yet."""
-    listings = Organization.objects.filter(member__isnull=True).order_by("name")
-    if query:
-        listings = listings.filter(name__icontains=query)
-    return listings
 
 
 def audit_events_for_organization(

@@ -7,7 +7,6 @@ Audit details never carry personal data of the people assisted.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -36,7 +35,7 @@ from waypoint.accounts.models import (
     User,
 )
 from waypoint.accounts.roles import DIRECTORY_EDITORS, ensure_role_groups
-from waypoint.directory.models import Organization
+from waypoint.lib.tokens import token_hash
 
 
 @transaction.atomic
@@ -87,7 +86,8 @@ def audit_event_record(
 # --- Permission checks (the second lock behind the views) -----------------------
 
 
-def _require_platform_admin(actor: User) -> None:
+def require_platform_admin(actor: User) -> None:
+    """Refuse (403) anyone but a platform administrator."""
     if not selectors.is_platform_admin(actor):
         raise PermissionDenied
 
@@ -129,32 +129,7 @@ def _first_administered(actor: User, user: User) -> MemberOrganization | None:
     return membership.organization if membership else None
 
 
-# --- Member organisations -------------------------------------------------------------
-
-
-@transaction.atomic
-def member_organization_create(
-    *, actor: User, listing: Organization
-) -> MemberOrganization:
-    _require_platform_admin(actor)
-    if MemberOrganization.objects.filter(organization=listing).exists():
-        raise ValidationError(_("This organisation is already a member."))
-    member = MemberOrganization.objects.create(organization=listing)
-    audit_event_record(
-        actor=actor,
-        action="member_organization.created",
-        target=member,
-        organization=member,
-        details={"listing": str(listing.pk)},
-    )
-    return member
-
-
 # --- Invitations ----------------------------------------------------------------------
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _roles_grantable(actor: User, organization: MemberOrganization) -> list[str]:
@@ -206,7 +181,7 @@ def invitation_create(
         email=email,
         role=role,
         profession=profession if role == Role.CASEWORKER else "",
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         invited_by=actor,
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
@@ -240,7 +215,7 @@ def invitation_get_valid(*, token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("organization__organization")
         .filter(
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             accepted_at__isnull=True,
             expires_at__gt=timezone.now(),
         )

@@ -1,4 +1,7 @@
-"""Test builders for accounts: organisations, staff, second factors.
+"""Test builders for accounts: staff and second factors.
+
+Member organisations, which need a directory listing, are built by
+``waypoint.directory.testing.member_organization_make``.
 
 Used by the shared personas in ``conftest.py`` and by later apps' tests.
 """
@@ -20,16 +23,8 @@ from django.test import Client
 
 from waypoint.accounts.models import MemberOrganization, Membership, Role, User
 from waypoint.accounts.session_security import SESSION_KEY
-from waypoint.directory.models import Organization
 
 PASSWORD = "correct horse battery"  # noqa: S105 (test accounts only)
-
-
-def member_organization_make(name: str, country: str = "RO") -> MemberOrganization:
-    listing = Organization.objects.create(
-        name=name, description=f"{name}, a member of the network.", country=country
-    )
-    return MemberOrganization.objects.create(organization=listing)
 
 
 def staff_make(

@@ -15,7 +15,6 @@ urlpatterns = [
     path("me/", views.home, name="home"),
     path("me/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("organisations/", views.organization_list, name="organization_list"),
     path("organisations/<int:pk>/staff/", views.staff_list, name="staff_list"),
     path(
         "organisations/<int:pk>/invite/",

@@ -14,15 +14,18 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from waypoint.accounts import selectors, services
-from waypoint.accounts.decorators import second_factor_required
+from waypoint.accounts.decorators import (
+    acting_user,
+    organization_admin_required,
+    platform_admin_required,
+)
 from waypoint.accounts.forms import (
     InvitationAcceptForm,
     InvitationForm,
@@ -34,7 +37,6 @@ from waypoint.accounts.session_security import (
     has_authenticator_app,
     second_factor_mark,
 )
-from waypoint.directory.models import Organization
 
 ACCOUNTS_PER_PAGE = 50
 
@@ -61,16 +63,6 @@ def activate_totp(request: HttpRequest) -> HttpResponse:
     return response
 
 
-View = Callable[..., HttpResponse]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # the decorators let only real users through
-        raise TypeError("an authenticated user is required")
-    return user
-
-
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
@@ -87,36 +79,12 @@ def _form_errors_from(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _gate(allowed: Callable[[User], bool], view: View) -> View:
-    """Signed in → allowed (404 to anyone else, revealing nothing) → second
-    factor proven in this session → the view."""
-    protected = second_factor_required(view)
-
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not allowed(_user(request)):
-            raise Http404
-        return protected(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return login_required(wrapper)
-
-
-def platform_admin_required(view: View) -> View:
-    return _gate(selectors.is_platform_admin, view)
-
-
-def organization_admin_required(view: View) -> View:
-    """Platform admins, and administrators of at least one organisation."""
-    return _gate(lambda user: selectors.administered_organizations(user).exists(), view)
-
-
 # --- The person's own account ---------------------------------------------------------
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     return _render(
         request,
         "home.html",
@@ -135,7 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     services.sessions_end_everywhere(actor=user, user=user)
     logout(request)
     messages.success(request, _("You are signed out on every device."))
@@ -178,7 +146,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @organization_admin_required
 def staff_list(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     organization = selectors.member_organization_get_for_admin(user=user, pk=pk)
     return _render(
         request,
@@ -197,7 +165,7 @@ def staff_list(request: HttpRequest, pk: int) -> HttpResponse:
 @organization_admin_required
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     organization = selectors.member_organization_get_for_admin(user=user, pk=pk)
     roles = services.roles_grantable(actor=user, organization=organization)
     form = InvitationForm(request.POST or None, roles=roles)
@@ -229,7 +197,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @organization_admin_required
 @require_http_methods(["GET", "POST"])
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     membership = selectors.membership_get_for_admin(user=user, pk=pk)
     form = MembershipForm(
         request.POST or None,
@@ -271,7 +239,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _member_action(
     request: HttpRequest, pk: int, action: Callable[..., None], done: str
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     membership = selectors.membership_get_for_admin(user=user, pk=pk)
     try:
         action(actor=user, user=membership.user)
@@ -307,7 +275,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @organization_admin_required
 @require_POST
 def member_role_end(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     membership = selectors.membership_get_for_admin(user=user, pk=pk)
     try:
         services.membership_end(actor=user, membership=membership)
@@ -322,46 +290,8 @@ def member_role_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @platform_admin_required
-@require_http_methods(["GET", "POST"])
-def organization_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    search = SearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    if request.method == "POST":
-        listing = get_object_or_404(
-            selectors.listings_available_for_membership(query=""),
-            pk=request.POST.get("listing"),
-        )
-        try:
-            member = services.member_organization_create(actor=user, listing=listing)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The organisation is now a member."))
-            return redirect("accounts:staff_list", pk=member.pk)
-    organizations = selectors.administered_organizations(user).annotate(
-        staff=Count("memberships", filter=Q(memberships__is_active=True))
-    )
-    listings: list[Organization] = (
-        list(selectors.listings_available_for_membership(query=query)[:20])
-        if query
-        else []
-    )
-    return _render(
-        request,
-        "organization_list.html",
-        {
-            "organizations": organizations.order_by("organization__name"),
-            "search": search,
-            "query": query,
-            "listings": listings,
-        },
-    )
-
-
-@platform_admin_required
 def account_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     search = SearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     accounts = selectors.accounts_for_platform_admin(user=user, query=query)
@@ -376,7 +306,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @platform_admin_required
 @require_POST
 def account_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     account = selectors.account_get_for_platform_admin(user=user, pk=pk)
     try:
         services.account_deactivate(actor=user, user=account)
@@ -390,7 +320,7 @@ def account_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @platform_admin_required
 @require_POST
 def account_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     account = selectors.account_get_for_platform_admin(user=user, pk=pk)
     try:
         services.second_factor_reset(actor=user, user=account)

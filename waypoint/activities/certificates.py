@@ -10,15 +10,31 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
-from waypoint.activities.models import Event, Registration
+from waypoint.activities.models import Event, EventType, Registration
 from waypoint.activities.templatetags.activities import day_range
 from waypoint.lib.countries import country_name
-from waypoint.reports.documents import FONT_BOLD, FONT_REGULAR
+from waypoint.lib.pdf import unicode_fonts_add
 
-PDF_TYPE = "application/pdf"
+# The line under the person's name: a whole sentence per type of event (the
+# type's name alone would need its own article, gender and case).
+ATTENDED: dict[str, Promise] = {
+    EventType.SEMINAR: gettext_lazy("attended the seminar"),
+    EventType.CONFERENCE: gettext_lazy("attended the conference"),
+    EventType.LOCAL_CONFERENCE: gettext_lazy("attended the local conference"),
+    EventType.FINAL_CONFERENCE: gettext_lazy("attended the final conference"),
+    EventType.WORKSHOP: gettext_lazy("attended the workshop"),
+    EventType.TRAINING: gettext_lazy("attended the training"),
+    EventType.EXPERTS_MEETING: gettext_lazy("attended the experts meeting"),
+    EventType.WORKING_GROUP: gettext_lazy("took part in the working group"),
+    EventType.CASE_CONFERENCE: gettext_lazy("attended the case conference"),
+    EventType.EXCHANGE_SEMINAR: gettext_lazy("attended the exchange seminar"),
+    EventType.NETWORK_MEETING: gettext_lazy("attended the network meeting"),
+}
 
 
 def certificate_number(registration: Registration) -> str:
@@ -36,18 +52,13 @@ def certificate_pdf(registration: Registration, *, compress: bool = True) -> byt
     """One A4 landscape page certifying that the person attended the event."""
     if registration.certificate_issued_at is None:
         raise ValueError("no certificate was issued for this registration")
-    if not FONT_REGULAR.exists():
-        raise RuntimeError(
-            f"{FONT_REGULAR} is missing: install Debian's fonts-dejavu-core."
-        )
     event = registration.event
     with translation.override(registration.language or "en"):
         title = _("Certificate of attendance")
         organiser = event.organiser.name if event.organiser else ""
         pdf = FPDF(orientation="landscape", format="A4")
         pdf.set_compression(compress)
-        pdf.add_font("DejaVu", "", str(FONT_REGULAR))
-        pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+        unicode_fonts_add(pdf)
         pdf.set_title(title)
         pdf.set_author(organiser or "Waypoint")
         pdf.set_creator("Waypoint")
@@ -77,7 +88,7 @@ def certificate_pdf(registration: Registration, *, compress: bool = True) -> byt
         pdf.cell(
             0,
             8,
-            _("attended the %(type)s") % {"type": event.get_type_display().lower()},
+            str(ATTENDED.get(event.type, gettext_lazy("attended the event"))),
             align="C",
             new_x="LMARGIN",
             new_y="NEXT",

@@ -1,35 +1,23 @@
-"""Background work of the activities: the participants' emails and the
-retention of registrations. Arguments are registration ids only."""
+"""The periodic tasks of the activities (enqueued by the scheduler, run by
+the task worker): the retention of registrations and the feedback requests.
+The emails to participants are tasks of ``services.mail``.
+"""
 
 from __future__ import annotations
 
 from django.tasks import task
 
-from waypoint.activities import mail
+from waypoint.activities.services import mail
 from waypoint.activities.services.participants import (
     feedback_requests_due,
     registrations_anonymise,
 )
 
-
-@task
-def registration_confirmation_task(registration_id: str) -> bool:
-    return mail.registration_confirmation_send(registration_id=registration_id)
-
-
-@task
-def registration_promoted_task(registration_id: str) -> bool:
-    return mail.registration_promoted_send(registration_id=registration_id)
-
-
-@task
-def certificate_send_task(registration_id: str) -> bool:
-    return mail.certificate_send(registration_id=registration_id)
-
-
-@task
-def feedback_request_task(registration_id: str) -> bool:
-    return mail.feedback_request_send(registration_id=registration_id)
+# Tasks queued before the emails moved to ``services.mail`` name this module.
+registration_confirmation_task = mail.registration_confirmation_task
+registration_promoted_task = mail.registration_promoted_task
+certificate_send_task = mail.certificate_send_task
+feedback_request_task = mail.feedback_request_task
 
 
 @task

@@ -1,19 +1,19 @@
 """The HSDS 3.0 object schemas, as self-contained OpenAPI components.
 
-The schema files in ``hsds_schema/`` refer to each other as ``phone.json``;
-the served description turns those into ``#/components/schemas/phone`` and
-drops the HSDS-only keywords (``core``, ``constraints``, …) so that nothing
-points at another file or host.
+The schema files in ``waypoint/directory/hsds/schema/`` refer to each other
+as ``phone.json``; the served description turns those into
+``#/components/schemas/phone`` and drops the HSDS-only keywords (``core``,
+``constraints``, …) so that nothing points at another file or host.
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
+from waypoint.directory.hsds.schema_check import SCHEMA_DIR
+
 PREFIX = "hsds_"
 
 _KEEP = {

@@ -4,7 +4,6 @@ the organisation (or a platform administrator), each change audited."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,16 +15,13 @@ from waypoint.accounts.models import MemberOrganization, User
 from waypoint.accounts.selectors import administered_organizations
 from waypoint.accounts.services import audit_event_record
 from waypoint.api.models import ApiToken
-from waypoint.api.partner_selectors import members_who_may_act
+from waypoint.api.selectors.partner import members_who_may_act
+from waypoint.lib.tokens import token_hash
 
 TOKEN_PREFIX = "wpt_"  # noqa: S105 (marks Waypoint tokens, e.g. for secret scanners)
 # Writing ``last_used_at`` on every request would turn each read into a write;
 # once a minute is precise enough to tell a live token from a forgotten one.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _require_admin_of(actor: User, organization: MemberOrganization) -> None:

@@ -6,7 +6,7 @@ import logging
 
 from django.tasks import task
 
-from waypoint.cases.data_requests import retention_apply
+from waypoint.cases.services.data_requests import retention_apply
 
 logger = logging.getLogger(__name__)
 

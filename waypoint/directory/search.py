@@ -146,7 +146,9 @@ class IndexRow:
     openings: list[tuple[int, int, int, date | None, date | None]]
 
 
-def _source_of(service: Service, attributes: Sequence[Attribute]) -> IndexSource:
+def index_source_of(service: Service, attributes: Sequence[Attribute]) -> IndexSource:
+    """What the index of ``service`` is made from, read through the ORM (the
+    bulk path reads the same from plain SQL rows; a test compares the two)."""
     org: Organization = service.organization
     names: list[str] = []
     texts: list[str] = []
@@ -242,7 +244,7 @@ def search_index_refresh(service_ids: Iterable[uuid.UUID]) -> None:
     ServiceFacet.objects.filter(service_id__in=ids).delete()
     ServiceOpening.objects.filter(service_id__in=ids).delete()
     search_index_build(
-        _source_of(
+        index_source_of(
             service,
             terms_by_link[service.pk] + terms_by_link[service.organization_id],
         )
@@ -318,7 +320,7 @@ def search_index_build(sources: Iterable[IndexSource]) -> int:
     generator passes the ones it has in memory. Rows go in with ``executemany``:
     at a hundred thousand services the ORM's per-object cost would dominate.
     """
-    rows = [_index_one(source) for source in sources]
+    rows = [index_row_of(source) for source in sources]
     if not rows:
         return 0
     entry_fields = [
@@ -444,7 +446,8 @@ def _uuid_hex(value: uuid.UUID, connection: object) -> str:
     return value.hex
 
 
-def _index_one(source: IndexSource) -> IndexRow:
+def index_row_of(source: IndexSource) -> IndexRow:
+    """The search-index row of one service."""
     body: list[str] = list(source.texts) + list(source.organization_names)
     facet_values: set[tuple[str, str]] = set()
 

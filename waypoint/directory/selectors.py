@@ -487,3 +487,11 @@ def listing_history(*, organization: Organization) -> QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(organization_id=organization.pk).select_related(
         "actor"
     )
+
+
+def listings_available_for_membership(*, query: str) -> QuerySet[Organization]:
+    """Directory listings matching ``query`` that are not member organisations yet."""
+    listings = Organization.objects.filter(member__isnull=True).order_by("name")
+    if query:
+        listings = listings.filter(name__icontains=query)
+    return listings

@@ -16,10 +16,13 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from waypoint.accounts.models import User
+from waypoint.accounts.models import MemberOrganization, User
+from waypoint.accounts.services import audit_event_record, require_platform_admin
 from waypoint.directory.models import (
     Attribute,
     ChangeRecord,
@@ -479,3 +482,29 @@ def location_save(
     # The "distance from a city" list is cached and built from locations.
     transaction.on_commit(cities_forget)
     return location
+
+
+# --- Member organisations: a listing whose staff work on the platform --------
+
+
+@transaction.atomic
+def member_organization_create(
+    *, actor: User, listing: Organization
+) -> MemberOrganization:
+    """Make a directory listing a member organisation (platform admins only).
+
+    Its staff are then invited from its staff page, starting with its
+    administrator.
+    """
+    require_platform_admin(actor)
+    if MemberOrganization.objects.filter(organization=listing).exists():
+        raise ValidationError(_("This organisation is already a member."))
+    member = MemberOrganization.objects.create(organization=listing)
+    audit_event_record(
+        actor=actor,
+        action="member_organization.created",
+        target=member,
+        organization=member,
+        details={"listing": str(listing.pk)},
+    )
+    return member

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from waypoint.directory.views import manage, public
+from waypoint.directory.views import manage, members, public
 
 app_name = "directory"
 
@@ -50,6 +50,12 @@ urlpatterns = [
         name="service_verify",
     ),
     path("manage/locations/<uuid:pk>/", manage.location_edit, name="location_edit"),
+    # Platform administrators turn listings into member organisations.
+    path(
+        "manage/member-organisations/",
+        members.member_organizations,
+        name="member_organizations",
+    ),
 ]
 
 # HSDS import and export for directory editors.

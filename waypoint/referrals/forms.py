@@ -16,6 +16,7 @@ from waypoint.cases.documents import document_read_checked
 from waypoint.cases.forms import SPOKEN_LANGUAGES, DateInput
 from waypoint.directory.models import Organization, Service
 from waypoint.lib.countries import language_name
+from waypoint.referrals.lifecycle import TRANSITIONS
 from waypoint.referrals.models import (
     DeclineReason,
     Need,
@@ -24,7 +25,7 @@ from waypoint.referrals.models import (
     ReferralCategory,
     Status,
 )
-from waypoint.referrals.services import MAX_ATTACHMENTS, TRANSITIONS
+from waypoint.referrals.services import MAX_ATTACHMENTS
 
 DEFAULT_RESPONSE_DAYS = 7
 

@@ -33,6 +33,7 @@ from waypoint.cases.models import (
 )
 from waypoint.cases.selectors import cases_visible_to, may_supervise
 from waypoint.lib.countries import country_name, language_name
+from waypoint.referrals.lifecycle import RECIPIENT, RESENDABLE, SENDER, TRANSITIONS
 from waypoint.referrals.models import (
     Notification,
     Referral,
@@ -41,12 +42,6 @@ from waypoint.referrals.models import (
     ReferralEvent,
     ReferralMessage,
     Status,
-)
-from waypoint.referrals.services import (
-    RECIPIENT,
-    RESENDABLE,
-    SENDER,
-    TRANSITIONS,
 )
 
 # Pages list at most this many referrals (newest first).

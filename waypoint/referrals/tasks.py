@@ -1,73 +1,24 @@
-"""Background tasks of referrals (run by the task worker).
-
-Arguments are ids only: the task table is not encrypted. The emails carry no
-personal data, only that a referral waits and the link to it; the page behind
-the link asks for the sign-in and second factor.
+"""The periodic tasks of referrals (enqueued by the scheduler, run by the
+task worker): expiry and reminders. The emails are tasks of ``services.mail``.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage, mailers
 from django.tasks import task
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
+
+from waypoint.referrals.services import mail, referrals_expire, referrals_remind
 
 logger = logging.getLogger(__name__)
 
-
-def absolute(path: str) -> str:
-    # WAYPOINT_BASE_URL ("https://waypoint.example.org") makes links in mail
-    # absolute; without it they are paths on the platform.
-    base: str = getattr(settings, "WAYPOINT_BASE_URL", "")
-    return base.rstrip("/") + path
-
-
-def _language_of(code: str) -> str:
-    supported = {language for language, _name in settings.LANGUAGES}
-    return code if code in supported else settings.LANGUAGE_CODE
-
-
-@task
-def referral_notify_mail(user_ids: list[int], referral_id: int | None) -> int:
-    """One message per active user with an address, linking to the referral
-    (or to the inbox when several referrals changed at once)."""
-    from waypoint.accounts.models import User
-
-    recipients = (
-        User.objects.filter(pk__in=user_ids, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", "language")
-    )
-    messages = []
-    for address, language in recipients:
-        # In the language the person reads Waypoint in, link included: a
-        # referral from another country reaches them in their own language.
-        with translation.override(_language_of(language)):
-            path = (
-                reverse("referrals:detail", kwargs={"pk": referral_id})
-                if referral_id is not None
-                else reverse("referrals:inbox")
-            )
-            subject = _("Waypoint: a referral for you")
-            body = _("A referral for you: %(link)s") % {"link": absolute(path)}
-        messages.append(
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        )
-    if messages:
-        mailers.default.send_messages(messages)
-    return len(messages)
+# Tasks queued before the emails moved to ``services.mail`` name this module.
+referral_notify_mail = mail.referral_notify_mail
 
 
 @task
 def referrals_expire_task() -> int:
     """Expire the referrals left unanswered after their respond-by date."""
-    from waypoint.referrals.services import referrals_expire
-
     count = referrals_expire()
     logger.info("referrals: expired=%d", count)
     return count
@@ -76,8 +27,6 @@ def referrals_expire_task() -> int:
 @task
 def referrals_remind_task() -> int:
     """Remind the recipient side of referrals due tomorrow (daily)."""
-    from waypoint.referrals.services import referrals_remind
-
     count = referrals_remind()
     logger.info("referrals: reminded=%d", count)
     return count

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,22 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from waypoint.accounts.decorators import second_factor_required
+from waypoint.accounts.decorators import acting_user, second_factor_required
 from waypoint.accounts.models import MemberOrganization, User
 from waypoint.accounts.selectors import case_organizations
 from waypoint.cases.documents import EXTENSIONS
 from waypoint.cases.models import Case, CaseStatus
 from waypoint.cases.selectors import case_get_for_user
-from waypoint.referrals import external, forms, selectors, services
+from waypoint.referrals import forms, selectors, services
 from waypoint.referrals.authorities import authorities_suggested
 from waypoint.referrals.models import AWAITING, Referral, Status
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # second_factor_required let only users in
-        raise PermissionDenied
-    return user
+from waypoint.referrals.services import external
 
 
 def _detail(pk: int) -> HttpResponse:
@@ -50,7 +44,7 @@ def _page_number(request: HttpRequest, name: str) -> int:
 @second_factor_required
 @require_http_methods(["GET"])
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not case_organizations(user).exists():
         raise Http404
     filters = forms.FilterForm(request.GET or None)
@@ -151,7 +145,7 @@ def _send_page(
 @second_factor_required
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     case = case_get_for_user(user=user, pk=case_pk, purpose="refer")
     if case.status != CaseStatus.OPEN:
         messages.error(request, _("The case is closed: reopen it first."))
@@ -163,7 +157,7 @@ def send(request: HttpRequest, case_pk: int) -> HttpResponse:
 @second_factor_required
 @require_http_methods(["GET", "POST"])
 def resend(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     access = selectors.referral_get_for_user(user=user, pk=pk)
     if not selectors.may_resend(access):
         raise Http404
@@ -222,7 +216,7 @@ def _detail_page(
 @second_factor_required
 @require_http_methods(["GET"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     access = selectors.referral_get_for_user(user=user, pk=pk)
     return _detail_page(request, user, access)
 
@@ -257,7 +251,7 @@ def _apply(user: User, referral: Referral, data: dict[str, Any]) -> None:
 @second_factor_required
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     access = selectors.referral_get_for_user(user=user, pk=pk)
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
@@ -266,7 +260,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     # The version the page showed: a change made since then is a conflict,
     # reported as such (the compare-and-swap catches one made from now on).
     if form.cleaned_data["version"] != referral.version:
-        messages.error(request, str(services.ConcurrentUpdateError()))
+        messages.error(request, str(services.ReferralChangedError()))
         return _detail(pk)
     try:
         _apply(user, referral, form.cleaned_data)
@@ -284,7 +278,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 @second_factor_required
 @require_POST
 def message(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     access = selectors.referral_get_for_user(user=user, pk=pk)
     form = forms.MessageForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -310,7 +304,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """The decrypted file, as an attachment under a neutral name."""
-    user = _user(request)
+    user = acting_user(request)
     item = selectors.attachment_get_for_user(
         user=user, pk=pk, attachment_pk=attachment_pk
     )
@@ -327,7 +321,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
 @require_http_methods(["GET"])
 def print_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The referral form, for printing (either side; the read is audited)."""
-    user = _user(request)
+    user = acting_user(request)
     access = selectors.referral_get_for_user(user=user, pk=pk)
     services.referral_print_record(
         actor=user, access_side=access.side, referral=access.referral
@@ -358,7 +352,7 @@ def _print_page(
 @require_POST
 def reissue(request: HttpRequest, pk: int) -> HttpResponse:
     """A new link for a recipient outside the platform; earlier ones stop."""
-    user = _user(request)
+    user = acting_user(request)
     access = selectors.referral_get_for_user(user=user, pk=pk)
     if not access.is_sender or not access.referral.is_external:
         raise Http404

@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
@@ -32,19 +33,30 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 from fpdf import FPDF
 
-from waypoint.activities.models import Event, PartnerRole, Project
+from waypoint.activities.models import Event, FundingProgramme, PartnerRole, Project
 from waypoint.activities.report_text import EventTexts
 from waypoint.activities.selectors import AnnualReportData, NewsletterData
 from waypoint.activities.templatetags.activities import day_range, partial_date
 from waypoint.directory.models import Address
 from waypoint.lib.countries import country_name
+from waypoint.lib.pdf import unicode_fonts_add
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
-FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
-
-PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# A newsletter's funding line, one whole sentence per programme (the name
+# alone would need its own article and case in each language).
+FINANCED_BY: dict[str, Promise] = {
+    FundingProgramme.JUSTICE: gettext_lazy(
+        "Financed by the Justice Programme of the European Union"
+    ),
+    FundingProgramme.ISF_POLICE: gettext_lazy(
+        "Financed by the Internal Security Fund Police of the European Union"
+    ),
+    FundingProgramme.REC: gettext_lazy(
+        "Financed by the Rights, Equality and Citizenship Programme of the "
+        "European Union"
+    ),
+    FundingProgramme.OTHER: gettext_lazy("Financed from other sources"),
+}
 
 
 @dataclass
@@ -102,7 +114,7 @@ def event_who(event: Event, language: str) -> str:
         parts.append(", ".join(row.label for row in event.participant_professions))
     if event.participant_countries:
         names = ", ".join(country_name(r.code) for r in event.participant_countries)
-        parts.append(f"{_('from')} {names}")
+        parts.append(_("countries: %(countries)s") % {"countries": names})
     if event.participant_institutions:
         parts.append(", ".join(row.code for row in event.participant_institutions))
     if event.speakers:
@@ -125,7 +137,7 @@ def _events_table(events: list[Event], language: str, texts: EventTexts) -> Bloc
             who.append(", ".join(seen.professions))
         if seen.countries:
             names = ", ".join(texts.country(code) for code in seen.countries)
-            who.append(f"{_('from')} {names}")
+            who.append(_("countries: %(countries)s") % {"countries": names})
         if seen.institutions:
             who.append(", ".join(seen.institutions))
         if e.speakers:
@@ -166,7 +178,8 @@ def _period(project: Project) -> str:
 def _project_facts(project: Project, language: str) -> list[tuple[str, str]]:
     funding = project.get_funding_programme_display()
     if project.grant_reference:
-        funding += f" ({_('grant')} {project.grant_reference})"
+        grant = _("grant %(reference)s") % {"reference": project.grant_reference}
+        funding += f" ({grant})"
     facts = [(_("Funding"), funding), (_("Period"), _period(project))]
     members = list(project.memberships.all())
     for member in members:
@@ -415,8 +428,7 @@ def newsletter_outline(data: NewsletterData, language: str) -> Outline:
     campaigns = [c for s in data.sections for c in s.campaigns]
     if project is not None:
         outline.paragraphs(
-            _("Financed by the %(programme)s")
-            % {"programme": project.get_funding_programme_display()}
+            str(FINANCED_BY.get(project.funding_programme, FINANCED_BY["other"]))
         )
     outline.blocks.append(
         Block(
@@ -482,14 +494,9 @@ _WIDTHS: dict[int, tuple[float, ...]] = {5: (30, 52, 30, 22, 56), 3: (55, 80, 55
 
 
 def _pdf_setup(outline: Outline, *, compress: bool) -> _ReportPDF:
-    if not FONT_REGULAR.exists():
-        raise RuntimeError(
-            f"{FONT_REGULAR} is missing: install Debian's fonts-dejavu-core."
-        )
     pdf = _ReportPDF(format="A4")
     pdf.set_compression(compress)
-    pdf.add_font("DejaVu", "", str(FONT_REGULAR))
-    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+    unicode_fonts_add(pdf)
     pdf.set_title(outline.title)
     pdf.set_author(outline.organization)
     pdf.set_lang(outline.language)

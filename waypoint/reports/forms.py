@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from waypoint.activities import selectors
 from waypoint.activities.models import Project
-from waypoint.directory.manage_forms.common import ErrorItem, _form_errors
 from waypoint.directory.models import Organization
 
 if TYPE_CHECKING:
@@ -75,7 +74,3 @@ class NewsletterForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The last day comes before the first."))
         return data
-
-
-def error_summary(form: forms.Form) -> list[ErrorItem]:
-    return list(_form_errors(form))

@@ -29,9 +29,11 @@ from waypoint.accounts.selectors import can_see_case_data, case_organizations
 from waypoint.activities import selectors as activity_selectors
 from waypoint.activities.models import AnnualReport
 from waypoint.activities.selectors import NewsletterData
+from waypoint.lib.forms import error_summary
+from waypoint.lib.pdf import PDF_TYPE
 from waypoint.reports import documents, exports
 from waypoint.reports.charts import bar_chart
-from waypoint.reports.forms import NewsletterForm, error_summary
+from waypoint.reports.forms import NewsletterForm
 from waypoint.reports.statistics import (
     Table,
     activity_tables,
@@ -73,7 +75,7 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 def _document(outline: documents.Outline, fmt: str, name: str) -> HttpResponse:
     if fmt == "pdf":
-        return _attachment(documents.outline_pdf(outline), documents.PDF_TYPE, name)
+        return _attachment(documents.outline_pdf(outline), PDF_TYPE, name)
     return _attachment(documents.outline_docx(outline), documents.DOCX_TYPE, name)
 
 

@@ -7,7 +7,6 @@ from django.test import Client
 from django.urls import reverse
 
 from waypoint.accounts.models import AuditEvent, MemberOrganization, Membership, User
-from waypoint.directory.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,6 @@ def _org_post_urls(membership: Membership) -> list[str]:
 
 def _platform_urls() -> list[str]:
     return [
-        reverse("accounts:organization_list"),
         reverse("accounts:account_list"),
     ]
 
@@ -141,30 +139,9 @@ def test_platform_admins_need_a_second_factor_for_their_pages(
 ) -> None:
     """Signed in with a password only, they are sent to set one up."""
     client.force_login(platform_admin)
-    response = client.get(reverse("accounts:organization_list"))
+    response = client.get(reverse("accounts:account_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
-
-
-def test_platform_admins_make_listings_members(
-    platform_admin_client: Client, platform_admin: User
-) -> None:
-    """They find the directory listing and make it a member organisation."""
-    listing = Organization.objects.create(
-        name="Casa Speranta", description="Shelter", country="RO"
-    )
-    found = platform_admin_client.get(
-        reverse("accounts:organization_list"), {"q": "speranta"}
-    )
-    assert b"Casa Speranta" in found.content
-    response = platform_admin_client.post(
-        reverse("accounts:organization_list"), {"listing": str(listing.pk)}
-    )
-    member = MemberOrganization.objects.get(organization=listing)
-    assert response["Location"] == reverse("accounts:staff_list", args=[member.pk])
-    assert AuditEvent.objects.filter(
-        action="member_organization.created", actor=platform_admin
-    ).exists()
 
 
 def test_platform_admins_list_and_close_accounts(

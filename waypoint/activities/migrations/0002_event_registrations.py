@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import waypoint.activities.models
+import waypoint.activities.models.base
 from django.db import migrations, models
 
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Feedback',
             fields=[
-                ('id', models.UUIDField(default=waypoint.activities.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.activities.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('usefulness', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5')], verbose_name='usefulness')),
                 ('organisation', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5')], verbose_name='organisation')),
                 ('improve', models.TextField(blank=True, max_length=2000, verbose_name='what to improve')),
@@ -47,14 +47,14 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Registration',
             fields=[
-                ('id', models.UUIDField(default=waypoint.activities.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.activities.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=200, verbose_name='full name')),
                 ('email', models.EmailField(max_length=254, verbose_name='email address')),
                 ('institution', models.CharField(max_length=300, verbose_name='institution')),
                 ('institution_type', models.CharField(choices=[('court', 'Court'), ('prosecution', "Prosecutor's office"), ('police', 'Police or border police'), ('bar', 'Bar association or law firm'), ('public-authority', 'Ministry or public authority'), ('social-services', 'Social services'), ('health', 'Health service'), ('ngo', 'Non-governmental organisation'), ('international', 'International organisation'), ('academia', 'University or research institute'), ('other', 'Other')], max_length=20, verbose_name='type of institution')),
                 ('profession', models.CharField(choices=[('lawyer', 'lawyers'), ('prosecutor', 'prosecutors'), ('judge', 'judges'), ('police-officer', 'police officers'), ('social-worker', 'social workers'), ('psychologist', 'psychologists'), ('legal-policy-officer', 'legal and policy officers'), ('consultant', 'migration and human rights consultants'), ('legal-expert', 'legal experts'), ('mediator', 'medical and cultural mediators'), ('other', 'other professions')], max_length=24, verbose_name='profession')),
                 ('country', models.CharField(choices=[('AL', 'Albania'), ('AT', 'Austria'), ('BA', 'Bosnia & Herzegovina'), ('BE', 'Belgium'), ('BG', 'Bulgaria'), ('CH', 'Switzerland'), ('CY', 'Cyprus'), ('CZ', 'Czechia'), ('DE', 'Germany'), ('DK', 'Denmark'), ('EE', 'Estonia'), ('ES', 'Spain'), ('FI', 'Finland'), ('FR', 'France'), ('GB', 'United Kingdom'), ('GR', 'Greece'), ('HR', 'Croatia'), ('HU', 'Hungary'), ('IE', 'Ireland'), ('IS', 'Iceland'), ('IT', 'Italy'), ('LI', 'Liechtenstein'), ('LT', 'Lithuania'), ('LU', 'Luxembourg'), ('LV', 'Latvia'), ('MD', 'Moldova'), ('ME', 'Montenegro'), ('MK', 'North Macedonia'), ('MT', 'Malta'), ('NL', 'Netherlands'), ('NO', 'Norway'), ('PL', 'Poland'), ('PT', 'Portugal'), ('RO', 'Romania'), ('RS', 'Serbia'), ('SE', 'Sweden'), ('SI', 'Slovenia'), ('SK', 'Slovakia'), ('TR', 'Türkiye'), ('UA', 'Ukraine'), ('XK', 'Kosovo')], max_length=2, verbose_name='country')),
-                ('languages', models.JSONField(blank=True, default=list, validators=[waypoint.activities.models._language_list_validate], verbose_name='languages')),
+                ('languages', models.JSONField(blank=True, default=list, validators=[waypoint.activities.models.base.language_list_validate], verbose_name='languages')),
                 ('consent_at', models.DateTimeField(verbose_name='consent given')),
                 ('language', models.CharField(default='en', max_length=8, verbose_name='language')),
                 ('status', models.CharField(choices=[('confirmed', 'confirmed'), ('waiting', 'on the waiting list'), ('cancelled', 'cancelled')], default='confirmed', max_length=10, verbose_name='status')),

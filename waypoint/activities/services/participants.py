@@ -14,8 +14,6 @@ Two people asking for the last place therefore cannot both get it.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -27,12 +25,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
+from django.tasks import Task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waypoint.accounts.models import MemberOrganization, User
 from waypoint.accounts.services import audit_event_record
-from waypoint.activities import participant_selectors as selectors
 from waypoint.activities.access import may_manage_participants
 from waypoint.activities.models import (
     Event,
@@ -40,10 +38,13 @@ from waypoint.activities.models import (
     ParticipantCount,
     Registration,
 )
+from waypoint.activities.selectors import participants as selectors
+from waypoint.activities.services import mail
 from waypoint.activities.services.core import (
     activity_record_delete,
     activity_record_save,
 )
+from waypoint.lib.tokens import token_hash
 
 Status = Registration.Status
 
@@ -58,15 +59,6 @@ _DERIVED = (
 # After this many days past an event, attendees are no longer asked for
 # feedback automatically (the periodic task catches up at most this far).
 FEEDBACK_WINDOW_DAYS = 14
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, token_hash(token)
 
 
 def event_member_organization(event: Event) -> MemberOrganization | None:
@@ -92,11 +84,8 @@ def _audit(
     )
 
 
-def _enqueue(task_name: str, registration_id: uuid.UUID) -> None:
-    # Imported here: tasks.py imports this module.
-    from waypoint.activities import tasks
-
-    task = getattr(tasks, task_name)
+def _enqueue(task: Task[[str], bool], registration_id: uuid.UUID) -> None:
+    """Send the email once the change that causes it has committed."""
     ident = str(registration_id)
     transaction.on_commit(lambda: task.enqueue(ident))
 
@@ -187,7 +176,7 @@ def registration_create(
         event=event,
         details={"status": registration.status},
     )
-    _enqueue("registration_confirmation_task", registration.pk)
+    _enqueue(mail.registration_confirmation_task, registration.pk)
     return registration
 
 
@@ -212,7 +201,7 @@ def _promote(event: Event) -> list[Registration]:
             target=waiting,
             event=event,
         )
-        _enqueue("registration_promoted_task", waiting.pk)
+        _enqueue(mail.registration_promoted_task, waiting.pk)
         promoted.append(waiting)
     return promoted
 
@@ -418,7 +407,7 @@ def certificates_issue(*, actor: User, event: Event) -> int:
             target=registration,
             event=event,
         )
-        _enqueue("certificate_send_task", registration.pk)
+        _enqueue(mail.certificate_send_task, registration.pk)
     return len(due)
 
 
@@ -448,7 +437,7 @@ def feedback_requests_send(*, actor: User | None, event: Event) -> int:
     for registration in due:
         registration.feedback_requested_at = now
         registration.save(update_fields=["feedback_requested_at"])
-        _enqueue("feedback_request_task", registration.pk)
+        _enqueue(mail.feedback_request_task, registration.pk)
     if due:
         _audit(
             actor=actor,
@@ -513,32 +502,6 @@ def feedback_submit(
     return feedback
 
 
-# --- Tokens for the emails (called by the tasks) --------------------------------
-
-
-@transaction.atomic
-def cancel_token_issue(*, registration_id: uuid.UUID | str) -> tuple[Registration, str]:
-    """A new cancellation link's token for a live registration; the link in
-    any earlier message stops working."""
-    registration = Registration.objects.select_related("event").get(pk=registration_id)
-    token, hashed = _new_token()
-    if registration.status != Status.CANCELLED and registration.anonymised_at is None:
-        registration.cancel_token_hash = hashed
-        registration.save(update_fields=["cancel_token_hash"])
-    return registration, token
-
-
-@transaction.atomic
-def feedback_token_issue(
-    *, registration_id: uuid.UUID | str
-) -> tuple[Registration, str]:
-    registration = Registration.objects.select_related("event").get(pk=registration_id)
-    token, hashed = _new_token()
-    registration.feedback_token_hash = hashed
-    registration.save(update_fields=["feedback_token_hash"])
-    return registration, token
-
-
 # --- Retention -------------------------------------------------------------------
 
 
@@ -587,7 +550,6 @@ __all__ = [
     "FEEDBACK_WINDOW_DAYS",
     "RegistrationData",
     "attendance_set",
-    "cancel_token_issue",
     "certificates_issue",
     "event_counts_from_attendance",
     "event_has_registrations",
@@ -595,13 +557,11 @@ __all__ = [
     "feedback_requests_due",
     "feedback_requests_send",
     "feedback_submit",
-    "feedback_token_issue",
     "registration_cancel",
     "registration_cancel_by_token",
     "registration_create",
     "registration_get_by_cancel_token",
     "registration_settings_set",
     "registrations_anonymise",
-    "token_hash",
     "waiting_list_advance",
 ]

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from waypoint.activities.demo import activities_demo_load
 from waypoint.activities.models import Event, Project
-from waypoint.directory.demo import demo_load
 from waypoint.lib.browser import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,10 +28,8 @@ PAGES = [
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("lang", ["en", "el"])
 def test_activity_pages_pass_axe_and_load_nothing_from_elsewhere(
-    page: Any, path: str, lang: str
+    page: Any, demo: None, path: str, lang: str
 ) -> None:
-    demo_load()
-    activities_demo_load()
     project = Project.objects.order_by("start_date").first()
     event = Event.objects.order_by("start_date").first()
     assert project is not None and event is not None

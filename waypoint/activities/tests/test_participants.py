@@ -18,11 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waypoint.accounts.models import AuditEvent, MemberOrganization, Role, User
-from waypoint.accounts.testing import (
-    login_with_second_factor,
-    member_organization_make,
-    staff_make,
-)
+from waypoint.accounts.testing import login_with_second_factor, staff_make
 from waypoint.activities.certificates import certificate_pdf
 from waypoint.activities.models import (
     Event,
@@ -32,7 +28,9 @@ from waypoint.activities.models import (
     Registration,
 )
 from waypoint.activities.services import participants as services
-from waypoint.reports.tests.pdf_text import pdf_text
+from waypoint.directory.testing import member_organization_make
+from waypoint.lib.testing import pdf_text
+from waypoint.lib.tokens import token_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +154,7 @@ def test_a_professional_registers_and_gets_a_confirmation_with_a_cancel_link(
     assert "365 days after the event" in message.body
     assert registration.cancel_token_hash is not None
     cancel = _link(message, "registration/cancel")
-    assert services.token_hash(cancel.rstrip("/").split("/")[-1]) == (
+    assert token_hash(cancel.rstrip("/").split("/")[-1]) == (
         registration.cancel_token_hash
     )
     audit = AuditEvent.objects.get(action="registration.created")

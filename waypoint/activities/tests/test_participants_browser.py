@@ -13,14 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from waypoint.accounts.models import MemberOrganization, Role, User
-from waypoint.accounts.testing import (
-    PASSWORD,
-    member_organization_make,
-    staff_make,
-    totp_code,
-    totp_enable,
-)
+from waypoint.accounts.testing import PASSWORD, staff_make, totp_code, totp_enable
 from waypoint.activities.models import AnnualReport, Event, Registration
+from waypoint.directory.testing import member_organization_make
 from waypoint.lib.browser import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

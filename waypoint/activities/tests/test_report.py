@@ -9,16 +9,16 @@ report generated from the records must show exactly these events.
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from waypoint.activities.demo import activity_id
 from waypoint.activities.models import AnnualReport
 from waypoint.activities.selectors import annual_report_build
-from waypoint.directory.demo import PRO_REFUGIU, demo_id
 
 pytestmark = pytest.mark.django_db
 
@@ -86,9 +86,9 @@ EXPECTED_COUNTRIES = {
 }
 
 
-def _report_2019() -> AnnualReport:
+def _report_2019(organization_id: uuid.UUID) -> AnnualReport:
     return AnnualReport.objects.select_related("organization").get(
-        organization_id=demo_id("org", PRO_REFUGIU), year=2019
+        organization_id=organization_id, year=2019
     )
 
 
@@ -105,9 +105,11 @@ def _section(title: str) -> str:
     raise AssertionError(title)
 
 
-def test_the_2019_report_holds_every_event_of_the_source_report(demo: None) -> None:
+def test_the_2019_report_holds_every_event_of_the_source_report(
+    demo: None, pro_refugiu_id: uuid.UUID
+) -> None:
     """Each event's section, dates, place and participant count match the source."""
-    data = annual_report_build(report=_report_2019())
+    data = annual_report_build(report=_report_2019(pro_refugiu_id))
     got = [
         (
             _section(section.project.title),
@@ -128,10 +130,10 @@ def test_the_2019_report_holds_every_event_of_the_source_report(demo: None) -> N
 
 
 def test_the_2019_report_lists_the_professions_and_countries_of_the_source(
-    demo: None,
+    demo: None, pro_refugiu_id: uuid.UUID
 ) -> None:
     """Professions and countries named for an event are the source's, no more."""
-    data = annual_report_build(report=_report_2019())
+    data = annual_report_build(report=_report_2019(pro_refugiu_id))
     by_day = {e.start_date: e for e in data.events}
     for day, professions in EXPECTED_PROFESSIONS.items():
         got = {row.code for row in by_day[day].participant_professions}
@@ -140,9 +142,13 @@ def test_the_2019_report_lists_the_professions_and_countries_of_the_source(
         assert {row.code for row in by_day[day].participant_countries} == countries
 
 
-def test_the_2019_report_leaves_out_other_years(demo: None) -> None:
+def test_the_2019_report_leaves_out_other_years(
+    demo: None,
+    pro_refugiu_id: uuid.UUID,
+    activity_id: Callable[[str, str], uuid.UUID],
+) -> None:
     """The 2018 conferences and the project that ended in 2018 are not in it."""
-    data = annual_report_build(report=_report_2019())
+    data = annual_report_build(report=_report_2019(pro_refugiu_id))
     assert all(e.start_date.year == 2019 for e in data.events)
     project_ids = {s.project.pk for s in data.projects}
     assert activity_id("project", "thb-referral-2017") not in project_ids
@@ -150,10 +156,10 @@ def test_the_2019_report_leaves_out_other_years(demo: None) -> None:
 
 
 def test_the_2019_report_has_its_structure_outputs_partners_and_contact(
-    demo: None,
+    demo: None, pro_refugiu_id: uuid.UUID
 ) -> None:
     """Departments with staff, publications, partners by kind and the address."""
-    data = annual_report_build(report=_report_2019())
+    data = annual_report_build(report=_report_2019(pro_refugiu_id))
     staff = {d.name: {s.role: s.count for s in d.staff.all()} for d in data.departments}
     assert staff["Assistance Department for victims of human trafficking"] == {
         "lawyer": 12,

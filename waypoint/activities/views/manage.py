@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from waypoint.accounts.decorators import acting_user
 from waypoint.accounts.models import User
-from waypoint.activities import access, manage_forms
+from waypoint.activities import access, forms
 from waypoint.activities.models import (
     AnnualReport,
     Campaign,
@@ -38,9 +39,9 @@ from waypoint.activities.models import (
     Publication,
 )
 from waypoint.activities.services import manage as services
-from waypoint.directory.manage_forms import FormGroup
+from waypoint.directory.forms import FormGroup
 from waypoint.directory.models import ChangeRecord
-from waypoint.directory.views.manage import _field_label
+from waypoint.lib.forms import field_label
 
 View = Callable[..., HttpResponse]
 HISTORY_ROWS = 30
@@ -57,13 +58,6 @@ def manager_required(view: View) -> View:
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return login_required(never_cache(wrapper))
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # manager_required lets only real users through
-        raise TypeError("an authenticated user is required")
-    return user
 
 
 def _render(
@@ -118,7 +112,7 @@ KINDS: list[Kind] = [
         "projects",
         "project",
         Project,
-        manage_forms.ProjectFormGroup,
+        forms.ProjectFormGroup,
         gettext_lazy("Projects"),
         lambda p: _dates(p.start_date, p.end_date),
     ),
@@ -126,7 +120,7 @@ KINDS: list[Kind] = [
         "events",
         "event",
         Event,
-        manage_forms.EventFormGroup,
+        forms.EventFormGroup,
         gettext_lazy("Events"),
         lambda e: " · ".join(
             x for x in (_dates(e.start_date, e.end_date), e.city) if x
@@ -136,7 +130,7 @@ KINDS: list[Kind] = [
         "publications",
         "publication",
         Publication,
-        manage_forms.publication_group,
+        forms.publication_group,
         gettext_lazy("Publications"),
         lambda p: " · ".join(
             x for x in (str(p.get_type_display()), _dates(p.published, None)) if x
@@ -147,7 +141,7 @@ KINDS: list[Kind] = [
         "campaigns",
         "campaign",
         Campaign,
-        manage_forms.campaign_group,
+        forms.campaign_group,
         gettext_lazy("Awareness campaigns"),
         lambda c: _dates(c.start_date, c.end_date),
     ),
@@ -155,7 +149,7 @@ KINDS: list[Kind] = [
         "partnerships",
         "partnership",
         Partnership,
-        manage_forms.partnership_group,
+        forms.partnership_group,
         gettext_lazy("Partnerships, protocols and networks"),
         lambda p: str(p.get_kind_display()),
     ),
@@ -163,7 +157,7 @@ KINDS: list[Kind] = [
         "departments",
         "department",
         Department,
-        manage_forms.DepartmentFormGroup,
+        forms.DepartmentFormGroup,
         gettext_lazy("Departments and staff"),
         lambda d: str(d.get_kind_display()),
     ),
@@ -171,12 +165,24 @@ KINDS: list[Kind] = [
         "reports",
         "report",
         AnnualReport,
-        manage_forms.annual_report_group,
+        forms.annual_report_group,
         gettext_lazy("Annual report texts"),
         lambda r: "",
     ),
 ]
 KIND_BY_SLUG = {kind.slug: kind for kind in KINDS}
+# A whole sentence per kind, never "The %(kind)s ...": the kind's name would
+# need its own article and gender in each language (as in
+# templates/activities/manage/_kind_text.html).
+SAVED = {
+    "project": gettext_lazy("The project was saved."),
+    "event": gettext_lazy("The event was saved."),
+    "publication": gettext_lazy("The publication was saved."),
+    "campaign": gettext_lazy("The awareness campaign was saved."),
+    "partnership": gettext_lazy("The partnership was saved."),
+    "department": gettext_lazy("The department was saved."),
+    "report": gettext_lazy("The annual report text was saved."),
+}
 
 
 def record_title(instance: Model) -> str:
@@ -223,7 +229,7 @@ def _urls(kind: Kind) -> dict[str, str]:
 @manager_required
 @require_http_methods(["GET", "HEAD"])
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     sections = [
         {"kind": kind, "count": kind.queryset(user).count(), "urls": _urls(kind)}
         for kind in KINDS
@@ -239,7 +245,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def record_list(request: HttpRequest, kind: Kind) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     rows = [
         {
             "title": record_title(record),
@@ -263,7 +269,7 @@ def _history(instance: Model) -> list[dict[str, Any]]:
     return [
         {
             "record": record,
-            "field": _field_label(model, record.field_name),
+            "field": field_label(model, record.field_name),
             "who": record.actor.get_username()
             if record.actor is not None
             else record.actor_label,
@@ -275,7 +281,7 @@ def _history(instance: Model) -> list[dict[str, Any]]:
 def record_edit(
     request: HttpRequest, kind: Kind, pk: uuid.UUID | None = None
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     instance = (
         kind.new(user) if pk is None else access.managed_get(user, kind.model, pk)
     )
@@ -302,10 +308,7 @@ def record_edit(
     if posted:
         if group.is_valid():
             saved = group.save(actor=user)
-            messages.success(
-                request,
-                _("The %(kind)s was saved.") % {"kind": kind.verbose_name},
-            )
+            messages.success(request, str(SAVED[kind.name]))
             return redirect(
                 reverse(f"activities:manage_{kind.name}_edit", kwargs={"pk": saved.pk})
             )
@@ -315,7 +318,7 @@ def record_edit(
 
 
 def record_delete(request: HttpRequest, kind: Kind, pk: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     instance = access.managed_get(user, kind.model, pk)
     title = record_title(instance)
     context = {"kind": kind, "record": instance, "title": title, "urls": _urls(kind)}

@@ -10,11 +10,9 @@ registrations are not cached and not indexed.
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
-from defusedcsv import csv
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,32 +25,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from waypoint.accounts.decorators import second_factor_required
-from waypoint.accounts.models import User
+from waypoint.accounts.decorators import acting_user, second_factor_required
 from waypoint.accounts.services import audit_event_record
 from waypoint.activities import access, selectors
-from waypoint.activities import participant_selectors as people
-from waypoint.activities.certificates import (
-    PDF_TYPE,
-    certificate_filename,
-    certificate_pdf,
-)
-from waypoint.activities.models import Event, Registration
-from waypoint.activities.participant_forms import (
+from waypoint.activities.certificates import certificate_filename, certificate_pdf
+from waypoint.activities.forms.participants import (
     FeedbackForm,
     RegistrationForm,
     RegistrationSettingsForm,
 )
+from waypoint.activities.models import Event, Registration
+from waypoint.activities.selectors import participants as people
 from waypoint.activities.services import participants as services
+from waypoint.lib.pdf import PDF_TYPE
 from waypoint.lib.ratelimit import client_key, configured, over_limit
-from waypoint.reports.exports import CSV_TYPE, neutralise
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # the decorators let only real users through
-        raise TypeError("an authenticated user is required")
-    return user
+from waypoint.lib.spreadsheets import CSV_TYPE, csv_bytes
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -303,7 +290,7 @@ def registration_settings(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         return _participants_page(request, event, form, status=400)
     services.registration_settings_set(
-        actor=_user(request),
+        actor=acting_user(request),
         event=event,
         registration_open=form.cleaned_data["registration_open"],
         capacity=form.cleaned_data["capacity"],
@@ -323,7 +310,7 @@ def attendance(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     error = ""
     try:
         registration = services.attendance_set(
-            actor=_user(request), registration=registration, attended=attended
+            actor=acting_user(request), registration=registration, attended=attended
         )
     except ValidationError as exc:
         error = " ".join(exc.messages)
@@ -352,7 +339,7 @@ def attendance(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def registration_staff_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     registration = people.registration_get_for_coordinator(user=request.user, pk=pk)
-    services.registration_cancel(actor=_user(request), registration=registration)
+    services.registration_cancel(actor=acting_user(request), registration=registration)
     messages.success(request, _("The registration was cancelled."))
     return _back(registration.event)
 
@@ -368,46 +355,39 @@ def attendance_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         for r in people.registrations_of(event)
         if r.status == Registration.Status.CONFIRMED
     ]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        _("Name"),
+        _("Email address"),
+        _("Institution"),
+        _("Type of institution"),
+        _("Profession"),
+        _("Country"),
+        _("Attended"),
+        _("Certificate issued"),
+    ]
+    lines = [
         [
-            _("Name"),
-            _("Email address"),
-            _("Institution"),
-            _("Type of institution"),
-            _("Profession"),
-            _("Country"),
-            _("Attended"),
-            _("Certificate issued"),
+            r.name,
+            r.email,
+            r.institution,
+            r.get_institution_type_display(),
+            r.get_profession_display(),
+            r.get_country_display(),
+            _("yes") if r.attended else _("no"),
+            r.certificate_issued_at.date().isoformat()
+            if r.certificate_issued_at
+            else "",
         ]
-    )
-    for r in rows:
-        writer.writerow(
-            [
-                neutralise(value)
-                for value in (
-                    r.name,
-                    r.email,
-                    r.institution,
-                    r.get_institution_type_display(),
-                    r.get_profession_display(),
-                    r.get_country_display(),
-                    _("yes") if r.attended else _("no"),
-                    r.certificate_issued_at.date().isoformat()
-                    if r.certificate_issued_at
-                    else "",
-                )
-            ]
-        )
+        for r in rows
+    ]
     audit_event_record(
-        actor=_user(request),
+        actor=acting_user(request),
         action="registrations.exported",
         target=event,
         organization=services.event_member_organization(event),
         details={"rows": len(rows)},
     )
-    response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), CSV_TYPE)
+    response = HttpResponse(csv_bytes([header, *lines]), CSV_TYPE)
     filename = f"attendance-{event.start_date.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _private(response)
@@ -418,7 +398,7 @@ def attendance_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def certificates_issue(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     event = people.event_get_for_coordinator(user=request.user, pk=pk)
     try:
-        count = services.certificates_issue(actor=_user(request), event=event)
+        count = services.certificates_issue(actor=acting_user(request), event=event)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -443,7 +423,7 @@ def certificate_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if registration.certificate_issued_at is None or registration.anonymised_at:
         raise Http404("No certificate")
     audit_event_record(
-        actor=_user(request),
+        actor=acting_user(request),
         action="registration.certificate_downloaded",
         target=registration,
         organization=services.event_member_organization(registration.event),
@@ -461,7 +441,7 @@ def certificate_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def feedback_requests(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     event = people.event_get_for_coordinator(user=request.user, pk=pk)
     try:
-        count = services.feedback_requests_send(actor=_user(request), event=event)
+        count = services.feedback_requests_send(actor=acting_user(request), event=event)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

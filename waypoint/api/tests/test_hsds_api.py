@@ -10,8 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from openapi_spec_validator import validate
 
-from waypoint.api.schema_check import problems
-from waypoint.api.tests.conftest import make_services
+from waypoint.directory.hsds.schema_check import problems
 from waypoint.directory.models import (
     Organization,
     Service,
@@ -20,6 +19,7 @@ from waypoint.directory.models import (
     TaxonomyTerm,
 )
 from waypoint.directory.taxonomies import TARGET_GROUP, taxonomy_id, term_id
+from waypoint.directory.testing import services_make
 
 BASE = "/api/hsds"
 PAGE_KEYS = {
@@ -359,10 +359,10 @@ def test_a_page_of_full_services_runs_a_constant_number_of_queries(
     client: Client, db: None
 ) -> None:
     """5 or 50 fully nested services: the same number of SQL statements."""
-    make_services(5, prefix="A")
+    services_make(5, prefix="A")
     with CaptureQueriesContext(connection) as few:
         _get(client, "/services?full=true&per_page=50")
-    make_services(45, prefix="B")
+    services_make(45, prefix="B")
     with CaptureQueriesContext(connection) as many:
         page = _get(client, "/services?full=true&per_page=50")
     assert page["size"] == 50

@@ -18,11 +18,12 @@ from waypoint.accounts.models import (
     Role,
     User,
 )
-from waypoint.accounts.testing import member_organization_make, staff_make
+from waypoint.accounts.testing import staff_make
 from waypoint.api.models import ApiToken
 from waypoint.api.services import api_token_create, api_token_revoke
 from waypoint.cases.models import Case
 from waypoint.cases.tests.conftest import intake
+from waypoint.directory.testing import member_organization_make
 from waypoint.referrals.models import Referral, ReferralMessage, Status
 from waypoint.referrals.tests.conftest import consent_for, send
 

@@ -8,8 +8,9 @@ codes and field names only, never a value about the person.
 Changes to a ``Case`` row itself are a compare-and-swap on ``version``
 (``UPDATE … WHERE id = … AND version = v``): ``select_for_update`` does
 nothing on SQLite, and the swap works the same on PostgreSQL. When someone
-else changed the case since it was read, :class:`ConcurrentUpdateError` is
-raised and nothing is written.
+else changed the case since it was read, :class:`CaseChangedError` (a
+``waypoint.lib.errors.ConcurrentUpdateError``) is raised and nothing is
+written.
 
 ``core`` holds the shared checks and the records of a case, ``people`` the
 intake and corrections of a person, ``proceedings`` the proceedings and
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from waypoint.cases.services.core import (
     DEFAULT_REFLECTION_DAYS,
-    ConcurrentUpdateError,
+    CaseChangedError,
     case_assign,
     case_close,
     case_reopen,
@@ -58,10 +59,12 @@ from waypoint.cases.services.proceedings import (
     proceeding_record,
     proceeding_stage_set,
 )
+from waypoint.lib.errors import ConcurrentUpdateError
 
 __all__ = [
     "DEFAULT_REFLECTION_DAYS",
     "PERSON_FIELDS",
+    "CaseChangedError",
     "CaseDetails",
     "ConcurrentUpdateError",
     "PersonDetails",

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from waypoint.accounts.models import CASE_ROLES, MemberOrganization, User
 from waypoint.accounts.selectors import memberships_active
@@ -44,28 +45,26 @@ from waypoint.cases.models import (
     Task,
 )
 from waypoint.cases.selectors import cases_visible_to, may_supervise
+from waypoint.cases.signals import consent_replaced
 from waypoint.directory.models import Organization
-from waypoint.referrals.services import referrals_withdraw_for_consent
+from waypoint.lib.errors import ConcurrentUpdateError, choices_validate
 
 DEFAULT_REFLECTION_DAYS = 30
 
 
-class ConcurrentUpdateError(Exception):
+class CaseChangedError(ConcurrentUpdateError):
     """The case changed since it was read; reload it and try again."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this case since you opened it. Reload the "
-                "page and try again."
-            )
-        )
+    message = gettext_lazy(
+        "Someone else changed this case since you opened it. Reload the "
+        "page and try again."
+    )
 
 
 # --- Checks and audit ---
 
 
-def _case_roles_in(actor: User, organization: MemberOrganization) -> set[str]:
+def case_roles_in(actor: User, organization: MemberOrganization) -> set[str]:
     return set(
         memberships_active(actor)
         .filter(organization=organization, role__in=CASE_ROLES)
@@ -73,7 +72,7 @@ def _case_roles_in(actor: User, organization: MemberOrganization) -> set[str]:
     )
 
 
-def _require_case_access(actor: User, case: Case) -> None:
+def require_case_access(actor: User, case: Case) -> None:
     if not cases_visible_to(actor).filter(pk=case.pk).exists():
         raise PermissionDenied
 
@@ -83,7 +82,7 @@ def _require_open(case: Case) -> None:
         raise ValidationError(_("The case is closed: reopen it first."), code="closed")
 
 
-def _audit(
+def case_audit_record(
     actor: User,
     action: str,
     case: Case,
@@ -101,14 +100,6 @@ def _audit(
         organization=case.organization,
         details=details,
     )
-
-
-def _choices(values: Iterable[str], allowed: type[models.TextChoices]) -> list[str]:
-    chosen = list(dict.fromkeys(values))
-    unknown = set(chosen) - set(allowed.values)
-    if unknown:
-        raise ValidationError(_("Unknown choice."), code="invalid_choice")
-    return chosen
 
 
 def reflection_period_days(country: str) -> int:
@@ -135,20 +126,20 @@ def _case_swap(
         **fields, version=F("version") + 1
     )
     if updated != 1:
-        raise ConcurrentUpdateError
+        raise CaseChangedError
     for name, value in fields.items():
         setattr(case, name, value)
     case.version += 1
     CaseEvent.objects.create(case=case, actor=actor, kind=kind, data=data)
-    _audit(actor, "case.changed", case, fields=sorted(fields), event=kind)
+    case_audit_record(actor, "case.changed", case, fields=sorted(fields), event=kind)
     return case
 
 
 @transaction.atomic
 def case_stage_set(*, actor: User, case: Case, stage: str) -> Case:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     _require_open(case)
-    _choices([stage], Stage)
+    choices_validate([stage], Stage)
     return _case_swap(
         actor=actor, case=case, kind="stage", data={"stage": stage}, stage=stage
     )
@@ -156,11 +147,11 @@ def case_stage_set(*, actor: User, case: Case, stage: str) -> Case:
 
 @transaction.atomic
 def case_close(*, actor: User, case: Case, reason: str) -> Case:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     _require_open(case)
     from waypoint.cases.models import ClosureReason
 
-    _choices([reason], ClosureReason)
+    choices_validate([reason], ClosureReason)
     return _case_swap(
         actor=actor,
         case=case,
@@ -174,7 +165,7 @@ def case_close(*, actor: User, case: Case, reason: str) -> Case:
 
 @transaction.atomic
 def case_reopen(*, actor: User, case: Case) -> Case:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     if case.status != CaseStatus.CLOSED:
         raise ValidationError(_("The case is already open."), code="open")
     return _case_swap(
@@ -193,7 +184,7 @@ def case_assign(*, actor: User, case: Case, staff: Sequence[User]) -> Case:
     """Set who works on the case; supervisors of its organisation only."""
     if not may_supervise(actor, case):
         raise PermissionDenied
-    _require_staff(case.organization, staff)
+    require_staff(case.organization, staff)
     _case_swap(
         actor=actor,
         case=case,
@@ -204,9 +195,9 @@ def case_assign(*, actor: User, case: Case, staff: Sequence[User]) -> Case:
     return case
 
 
-def _require_staff(organization: MemberOrganization, staff: Sequence[User]) -> None:
+def require_staff(organization: MemberOrganization, staff: Sequence[User]) -> None:
     for user in staff:
-        if not _case_roles_in(user, organization):
+        if not case_roles_in(user, organization):
             raise ValidationError(
                 _(
                     "Only caseworkers and supervisors of the organisation can work on "
@@ -230,7 +221,7 @@ def identification_record(
     authority: Organization | None = None,
     notes: str = "",
 ) -> Identification:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     _require_open(case)
     codes = list(dict.fromkeys(indicator_codes))
     indicators = list(Indicator.objects.filter(code__in=codes, is_active=True))
@@ -252,7 +243,7 @@ def identification_record(
             for i in indicators
         ]
     )
-    _audit(
+    case_audit_record(
         actor,
         "case.identification_recorded",
         case,
@@ -273,17 +264,17 @@ def needs_assessment_record(
     notes: str = "",
 ) -> NeedsAssessment:
     """A new assessment (a revision never edits the earlier one)."""
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     _require_open(case)
     assessment = NeedsAssessment.objects.create(
         case=case,
         assessed_on=assessed_on,
-        protection_needs=_choices(protection_needs, ProtectionNeed),
-        special_measures=_choices(special_measures, SpecialMeasure),
+        protection_needs=choices_validate(protection_needs, ProtectionNeed),
+        special_measures=choices_validate(special_measures, SpecialMeasure),
         notes=notes,
         recorded_by=actor,
     )
-    _audit(actor, "case.needs_assessed", case, assessment)
+    case_audit_record(actor, "case.needs_assessed", case, assessment)
     return assessment
 
 
@@ -297,16 +288,16 @@ def rights_information_record(
     language: str,
     interpreter: str = "",
 ) -> RightsInformation:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     record = RightsInformation.objects.create(
         case=case,
         given_on=given_on,
-        items=_choices(items, RightsItem),
+        items=choices_validate(items, RightsItem),
         language=language,
         interpreter=interpreter,
         recorded_by=actor,
     )
-    _audit(actor, "case.rights_informed", case, record)
+    case_audit_record(actor, "case.rights_informed", case, record)
     return record
 
 
@@ -320,7 +311,7 @@ def risk_assessment_record(
     safety_plan: str = "",
 ) -> RiskAssessment:
     """A new risk assessment; the case's risk level follows it."""
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     _require_open(case)
     assessment = RiskAssessment(
         case=case,
@@ -331,7 +322,7 @@ def risk_assessment_record(
     )
     assessment.full_clean(exclude=["case", "recorded_by"])
     assessment.save()
-    _audit(actor, "case.risk_assessed", case, assessment)
+    case_audit_record(actor, "case.risk_assessed", case, assessment)
     if case.risk_level != level:
         _case_swap(
             actor=actor, case=case, kind="risk", data={"level": level}, risk_level=level
@@ -349,7 +340,7 @@ def reflection_period_start(
     days: int | None = None,
 ) -> ReflectionPeriod:
     """Start the period; its end defaults to the length set for the country."""
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     _require_open(case)
     country = country or case.organization.organization.country
     if not country:
@@ -364,7 +355,7 @@ def reflection_period_start(
         ends_on=starts_on + datetime.timedelta(days=length),
         recorded_by=actor,
     )
-    _audit(actor, "case.reflection_started", case, period, days=length)
+    case_audit_record(actor, "case.reflection_started", case, period, days=length)
     return period
 
 
@@ -373,15 +364,15 @@ def reflection_period_decide(
     *, actor: User, period: ReflectionPeriod, decision: str, decided_on: datetime.date
 ) -> ReflectionPeriod:
     case = period.case
-    _require_case_access(actor, case)
-    _choices([decision], ReflectionDecision)
+    require_case_access(actor, case)
+    choices_validate([decision], ReflectionDecision)
     if decision == ReflectionDecision.PENDING:
         raise ValidationError(_("Choose a decision."), code="required")
     ReflectionPeriod.objects.filter(pk=period.pk).update(
         decision=decision, decided_on=decided_on
     )
     period.decision, period.decided_on = decision, decided_on
-    _audit(actor, "case.reflection_decided", case, period, decision=decision)
+    case_audit_record(actor, "case.reflection_decided", case, period, decision=decision)
     return period
 
 
@@ -399,10 +390,10 @@ def session_record(
     staff: User | None = None,
     notes: str = "",
 ) -> AssistanceSession:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     _require_open(case)
     staff = staff or actor
-    _require_staff(case.organization, [staff])
+    require_staff(case.organization, [staff])
     session = AssistanceSession(
         case=case,
         kind=kind,
@@ -416,7 +407,7 @@ def session_record(
     if duration_minutes < 1:
         raise ValidationError(_("Enter the duration in minutes."), code="duration")
     session.save()
-    _audit(actor, "case.session_recorded", case, session)
+    case_audit_record(actor, "case.session_recorded", case, session)
     return session
 
 
@@ -438,8 +429,8 @@ def consent_record(
 ) -> Consent:
     """A new consent record; with ``replaces`` it changes or withdraws an earlier
     one, which stays as it was (the database refuses any UPDATE of a consent)."""
-    _require_case_access(actor, case)
-    _choices([scope], ConsentScope)
+    require_case_access(actor, case)
+    choices_validate([scope], ConsentScope)
     if scope == ConsentScope.SHARING and recipient is None:
         raise ValidationError(
             _("Name the organisation the data may be shared with."), code="recipient"
@@ -456,7 +447,7 @@ def consent_record(
         case=case,
         scope=scope,
         recipient=recipient,
-        data_categories=_choices(data_categories, DataCategory),
+        data_categories=choices_validate(data_categories, DataCategory),
         granted=granted,
         method=method,
         given_on=given_on,
@@ -467,7 +458,7 @@ def consent_record(
         exclude=["person", "case", "recipient", "replaces", "recorded_by"]
     )
     consent.save()
-    _audit(
+    case_audit_record(
         actor,
         "case.consent_recorded" if granted else "case.consent_withdrawn",
         case,
@@ -478,8 +469,8 @@ def consent_record(
     if replaces is not None:
         # A withdrawal, or a change that no longer covers what was sent,
         # withdraws the open referrals the earlier consent allowed.
-        referrals_withdraw_for_consent(
-            actor=actor, consent=replaces, replacement=consent
+        consent_replaced.send(
+            sender=Consent, actor=actor, consent=replaces, replacement=consent
         )
     return consent
 
@@ -509,7 +500,7 @@ def document_add(
     *, actor: User, case: Case, kind: str, title: str, upload: UploadedFile[bytes]
 ) -> Document:
     """Store a file encrypted; only PDF, JPEG, PNG and DOCX of at most 10 MB."""
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     data, content_type = document_read_checked(upload)
     document = Document(
         case=case,
@@ -528,17 +519,17 @@ def document_add(
     except Exception:
         document.file.delete(save=False)
         raise
-    _audit(actor, "case.document_added", case, document, size=len(data))
+    case_audit_record(actor, "case.document_added", case, document, size=len(data))
     return document
 
 
 @transaction.atomic
 def note_add(*, actor: User, case: Case, text: str) -> Note:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     if not text.strip():
         raise ValidationError(_("Write the note."), code="required")
     note = Note.objects.create(case=case, text=text, author=actor)
-    _audit(actor, "case.note_added", case, note)
+    case_audit_record(actor, "case.note_added", case, note)
     return note
 
 
@@ -546,32 +537,32 @@ def note_add(*, actor: User, case: Case, text: str) -> Note:
 def task_create(
     *, actor: User, case: Case, title: str, due_on: datetime.date, assignee: User
 ) -> Task:
-    _require_case_access(actor, case)
-    _require_staff(case.organization, [assignee])
+    require_case_access(actor, case)
+    require_staff(case.organization, [assignee])
     if not title.strip():
         raise ValidationError(_("Describe the task."), code="required")
     task = Task.objects.create(
         case=case, title=title, due_on=due_on, assignee=assignee, created_by=actor
     )
-    _audit(actor, "case.task_created", case, task, assignee=assignee.pk)
+    case_audit_record(actor, "case.task_created", case, task, assignee=assignee.pk)
     return task
 
 
 @transaction.atomic
 def task_done(*, actor: User, task: Task) -> Task:
-    _require_case_access(actor, task.case)
+    require_case_access(actor, task.case)
     if task.done_at is None:
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
-        _audit(actor, "case.task_done", task.case, task)
+        case_audit_record(actor, "case.task_done", task.case, task)
     return task
 
 
 @transaction.atomic
 def document_read(*, actor: User, document: Document) -> bytes:
     """The decrypted content; the read is audited like a read of the case."""
-    _require_case_access(actor, document.case)
+    require_case_access(actor, document.case)
     with document.file.open("rb") as handle:
         data: bytes = handle.read()
-    _audit(actor, "case.document_read", document.case, document)
+    case_audit_record(actor, "case.document_read", document.case, document)
     return data

@@ -25,11 +25,11 @@ from waypoint.cases.models import (
 )
 from waypoint.cases.selectors import cases_visible_to
 from waypoint.cases.services.core import (
-    ConcurrentUpdateError,
-    _audit,
-    _case_roles_in,
-    _require_case_access,
-    _require_staff,
+    CaseChangedError,
+    case_audit_record,
+    case_roles_in,
+    require_case_access,
+    require_staff,
 )
 from waypoint.lib.crypto import blind_index
 
@@ -82,7 +82,7 @@ def _person_create(
     *, actor: User, organization: MemberOrganization, details: PersonDetails
 ) -> Person:
     """Record a person; flags (never merges) earlier records with the same name."""
-    if not _case_roles_in(actor, organization):
+    if not case_roles_in(actor, organization):
         raise PermissionDenied
     if not details.given_name.strip():
         raise ValidationError(_("Enter a given name."), code="required")
@@ -124,7 +124,7 @@ def case_open(
 ) -> Case:
     """Open a case for ``person``; a caseworker opening it is assigned to it."""
     organization = person.organization
-    roles = _case_roles_in(actor, organization)
+    roles = case_roles_in(actor, organization)
     if not roles:
         raise PermissionDenied
     number = Case.objects.filter(person=person).count() + 1
@@ -145,16 +145,16 @@ def case_open(
         with transaction.atomic():
             case.save()
     except IntegrityError:
-        raise ConcurrentUpdateError from None
+        raise CaseChangedError from None
     team = list(staff)
     if Role.CASEWORKER in roles and actor not in team:
         team.append(actor)
-    _require_staff(organization, team)
+    require_staff(organization, team)
     case.assigned.set(team)
     CaseEvent.objects.create(
         case=case, actor=actor, kind="opened", data={"staff": [u.pk for u in team]}
     )
-    _audit(actor, "case.opened", case, person=person.pk)
+    case_audit_record(actor, "case.opened", case, person=person.pk)
     return case
 
 
@@ -171,7 +171,9 @@ def case_intake(
     created = _person_create(actor=actor, organization=organization, details=person)
     opened = case_open(actor=actor, person=created, details=case, staff=staff)
     duplicates = PossibleDuplicate.objects.filter(person=created).count()
-    _audit(actor, "person.created", opened, created, duplicates_flagged=duplicates)
+    case_audit_record(
+        actor, "person.created", opened, created, duplicates_flagged=duplicates
+    )
     return opened
 
 
@@ -192,7 +194,7 @@ def duplicate_decide(
     duplicate.decided_at = timezone.now()
     duplicate.decided_by = actor
     duplicate.save(update_fields=["status", "decided_at", "decided_by"])
-    _audit(
+    case_audit_record(
         actor,
         "person.duplicate_decided",
         visible.first() or cases[0],
@@ -264,7 +266,7 @@ def person_correct(*, actor: User, case: Case, details: PersonDetails) -> Person
     re-computes the blind index and the possible-duplicate flags
     (:func:`_duplicates_refresh`). An anonymised person cannot be corrected.
     """
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     person = Person.objects.get(pk=case.person_id)
     if person.anonymised_at is not None:
         raise ValidationError(
@@ -287,7 +289,7 @@ def person_correct(*, actor: User, case: Case, details: PersonDetails) -> Person
         person.name_index = name_index_of(person.given_name, person.family_name)
     person.save(update_fields=[*changed, *(["name_index"] if renamed else [])])
     flagged, dropped = _duplicates_refresh(person) if renamed else (0, 0)
-    _audit(
+    case_audit_record(
         actor,
         "person.corrected",
         case,

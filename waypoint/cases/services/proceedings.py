@@ -20,12 +20,12 @@ from waypoint.cases.models import (
     ProceedingStage,
 )
 from waypoint.cases.services.core import (
-    ConcurrentUpdateError,
-    _audit,
-    _choices,
-    _require_case_access,
+    CaseChangedError,
+    case_audit_record,
+    require_case_access,
 )
 from waypoint.directory.models import Organization
+from waypoint.lib.errors import choices_validate
 
 # Statuses that come with an amount awarded.
 AWARDED = frozenset({ClaimStatus.GRANTED, ClaimStatus.PARTLY_GRANTED, ClaimStatus.PAID})
@@ -43,7 +43,7 @@ def proceeding_record(
     started_on: datetime.date,
     case_number: str = "",
 ) -> Proceeding:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     proceeding = Proceeding(
         case=case,
         kind=kind,
@@ -56,7 +56,7 @@ def proceeding_record(
     )
     proceeding.full_clean(exclude=["case", "authority", "recorded_by"])
     proceeding.save()
-    _audit(actor, "case.proceeding_recorded", case, proceeding)
+    case_audit_record(actor, "case.proceeding_recorded", case, proceeding)
     return proceeding
 
 
@@ -75,7 +75,7 @@ def compensation_claim_record(
     amount_claimed: Decimal | None = None,
     amount_awarded: Decimal | None = None,
 ) -> CompensationClaim:
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     for amount in (amount_claimed, amount_awarded):
         if amount is not None and amount < 0:
             raise ValidationError(_("Enter an amount of zero or more."), code="amount")
@@ -96,7 +96,7 @@ def compensation_claim_record(
         exclude=["case", "assisting_authority", "deciding_authority", "recorded_by"]
     )
     claim.save()
-    _audit(actor, "case.compensation_recorded", case, claim)
+    case_audit_record(actor, "case.compensation_recorded", case, claim)
     return claim
 
 
@@ -106,8 +106,8 @@ def proceeding_stage_set(
 ) -> Proceeding:
     """Move a proceeding to ``stage``; the change is a timeline event."""
     case = proceeding.case
-    _require_case_access(actor, case)
-    _choices([stage], ProceedingStage)
+    require_case_access(actor, case)
+    choices_validate([stage], ProceedingStage)
     if stage == proceeding.stage:
         return proceeding
     # Compare-and-swap on the stage that was shown: a concurrent change wins.
@@ -115,7 +115,7 @@ def proceeding_stage_set(
         pk=proceeding.pk, stage=proceeding.stage
     ).update(stage=stage)
     if updated != 1:
-        raise ConcurrentUpdateError
+        raise CaseChangedError
     previous, proceeding.stage = proceeding.stage, stage
     CaseEvent.objects.create(
         case=case,
@@ -123,7 +123,9 @@ def proceeding_stage_set(
         kind="proceeding_stage",
         data={"proceeding": proceeding.pk, "from": previous, "stage": stage},
     )
-    _audit(actor, "case.proceeding_stage_changed", case, proceeding, stage=stage)
+    case_audit_record(
+        actor, "case.proceeding_stage_changed", case, proceeding, stage=stage
+    )
     return proceeding
 
 
@@ -140,8 +142,8 @@ def compensation_claim_status_set(
     """Move a claim to ``status``, with the dates and the amount that come with
     it (dates and amount left ``None`` keep their earlier value)."""
     case = claim.case
-    _require_case_access(actor, case)
-    _choices([status], ClaimStatus)
+    require_case_access(actor, case)
+    choices_validate([status], ClaimStatus)
     fields: dict[str, Any] = {"status": status}
     if filed_on is not None:
         fields["filed_on"] = filed_on
@@ -157,7 +159,7 @@ def compensation_claim_status_set(
         **fields
     )
     if updated != 1:
-        raise ConcurrentUpdateError
+        raise CaseChangedError
     previous = claim.status
     for name, value in fields.items():
         setattr(claim, name, value)
@@ -167,7 +169,7 @@ def compensation_claim_status_set(
         kind="claim_status",
         data={"claim": claim.pk, "from": previous, "status": status},
     )
-    _audit(
+    case_audit_record(
         actor,
         "case.compensation_status_changed",
         case,

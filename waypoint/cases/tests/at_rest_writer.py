@@ -26,7 +26,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from waypoint.accounts.models import Role
-    from waypoint.accounts.testing import member_organization_make, staff_make
+    from waypoint.accounts.testing import staff_make
     from waypoint.cases.models import CaseType
     from waypoint.cases.services import (
         CaseDetails,
@@ -37,6 +37,7 @@ def main() -> None:
         person_correct,
         person_details_of,
     )
+    from waypoint.directory.testing import member_organization_make
 
     call_command("migrate", verbosity=0, skip_checks=True)
     organization = member_organization_make("Organisation A", country="RO")

@@ -13,7 +13,6 @@ from waypoint.accounts.models import MemberOrganization, Role, User
 from waypoint.accounts.testing import (
     PASSWORD,
     login_with_second_factor,
-    member_organization_make,
     staff_make,
     totp_code,
     totp_enable,
@@ -33,6 +32,7 @@ from waypoint.cases.services import (
 )
 from waypoint.cases.tests.conftest import intake
 from waypoint.directory.models import Organization
+from waypoint.directory.testing import member_organization_make
 from waypoint.lib.browser import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

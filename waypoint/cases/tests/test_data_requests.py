@@ -22,13 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waypoint.accounts.models import AuditEvent, MemberOrganization, User
-from waypoint.cases.data_requests import (
+from waypoint.cases.models import Case, Document, Note, Person
+from waypoint.cases.services import case_close, document_add, note_add
+from waypoint.cases.services.data_requests import (
     person_anonymise,
     retention_apply,
     retention_policy_set,
 )
-from waypoint.cases.models import Case, Document, Note, Person
-from waypoint.cases.services import case_close, document_add, note_add
 from waypoint.cases.tests.conftest import DISTINCTIVE_FAMILY, DISTINCTIVE_GIVEN
 
 pytestmark = pytest.mark.django_db

@@ -78,7 +78,8 @@ def test_two_organisations_in_one_country_both_count_from_one(
 ) -> None:
     """Codes are unique within an organisation, not across the network."""
     from waypoint.accounts.models import Role
-    from waypoint.accounts.testing import member_organization_make, staff_make
+    from waypoint.accounts.testing import staff_make
+    from waypoint.directory.testing import member_organization_make
 
     other = member_organization_make("Organisation C", country="RO")
     worker = staff_make("caseworker_c", other, Role.CASEWORKER)

@@ -25,7 +25,6 @@ from typing import Any, TextIO
 import orjson
 from django.db.models import Q, QuerySet
 
-from waypoint.api.openapi import SCHEMA_DIR
 from waypoint.directory.hsds.documents import service_documents, service_rows
 from waypoint.directory.hsds.mapping import (
     PUBLIC_STATUSES,
@@ -33,6 +32,7 @@ from waypoint.directory.hsds.mapping import (
     Context,
     Table,
 )
+from waypoint.directory.hsds.schema_check import SCHEMA_DIR
 from waypoint.directory.models import Service
 from waypoint.lib.memory import garbage_collection_paused
 

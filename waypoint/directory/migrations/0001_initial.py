@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import waypoint.directory.models
+import waypoint.directory.models.base
 from django.conf import settings
 from django.db import migrations, models
 
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('language', models.CharField(default='en', max_length=8, verbose_name='language of the listing')),
                 ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('location_type', models.CharField(choices=[('physical', 'physical'), ('postal', 'postal'), ('virtual', 'virtual')], default='physical', max_length=10, verbose_name='location type')),
                 ('url', models.URLField(blank=True, max_length=500, verbose_name='website')),
                 ('name', models.CharField(blank=True, max_length=300, verbose_name='name')),
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Taxonomy',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('code', models.SlugField(max_length=60, null=True, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('description', models.TextField(verbose_name='description')),
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Address',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('attention', models.CharField(blank=True, max_length=200, verbose_name='for the attention of')),
                 ('address_1', models.CharField(max_length=300, verbose_name='street address')),
                 ('address_2', models.CharField(blank=True, max_length=300, verbose_name='address line 2')),
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Accessibility',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('details', models.TextField(blank=True, verbose_name='details')),
                 ('url', models.URLField(blank=True, max_length=500, verbose_name='website')),
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(default='en', max_length=8, verbose_name='language of the listing')),
                 ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
                 ('last_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='last checked')),
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=300, verbose_name='name')),
                 ('alternate_name', models.CharField(blank=True, max_length=300, verbose_name='alternate name')),
                 ('description', models.TextField(verbose_name='description')),
@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Contact',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
                 ('department', models.CharField(blank=True, max_length=200, verbose_name='department')),
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(default='en', max_length=8, verbose_name='language of the listing')),
                 ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
                 ('last_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='last checked')),
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=300, verbose_name='name')),
                 ('alternate_name', models.CharField(blank=True, max_length=300, verbose_name='alternate name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
@@ -210,7 +210,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='RequiredDocument',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('document', models.CharField(blank=True, max_length=300, verbose_name='document')),
                 ('uri', models.URLField(blank=True, max_length=500, verbose_name='URI')),
                 ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='required_documents', to='directory.service')),
@@ -223,7 +223,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Phone',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('number', models.CharField(help_text='Stored in E.164 form, e.g. +40211234567.', max_length=32, verbose_name='number')),
                 ('extension', models.PositiveIntegerField(blank=True, null=True, verbose_name='extension')),
                 ('type', models.CharField(choices=[('voice', 'voice'), ('cell', 'mobile'), ('text', 'text message'), ('fax', 'fax'), ('video', 'video'), ('pager', 'pager'), ('textphone', 'textphone')], default='voice', max_length=10, verbose_name='type')),
@@ -242,7 +242,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Language',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
                 ('code', models.CharField(blank=True, max_length=8, verbose_name='language code')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
@@ -258,7 +258,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CostOption',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
                 ('option', models.CharField(blank=True, max_length=300, verbose_name='option')),
@@ -280,7 +280,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ServiceArea',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('extent', models.TextField(blank=True, verbose_name='extent')),
@@ -296,7 +296,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ServiceAtLocation',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('location', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_at_locations', to='directory.location', verbose_name='location')),
                 ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_at_locations', to='directory.service', verbose_name='service')),
@@ -311,7 +311,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('language', models.CharField(default='en', max_length=8, verbose_name='language of the listing')),
                 ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
                 ('dtstart', models.DateField(blank=True, null=True, verbose_name='first occurrence')),
@@ -376,7 +376,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('language', models.CharField(default='en', max_length=8, verbose_name='language of the listing')),
                 ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('code', models.CharField(blank=True, max_length=100, verbose_name='code')),
                 ('name', models.CharField(max_length=300, verbose_name='name')),
                 ('description', models.TextField(verbose_name='description')),
@@ -395,7 +395,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Attribute',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('link_id', models.UUIDField(verbose_name='linked object')),
                 ('link_type', models.CharField(blank=True, max_length=100, verbose_name='link type')),
                 ('link_entity', models.CharField(max_length=50, verbose_name='linked table')),
@@ -410,7 +410,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Url',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('label', models.CharField(blank=True, max_length=200, verbose_name='label')),
                 ('url', models.URLField(max_length=500, verbose_name='URL')),
                 ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='urls', to='directory.organization')),
@@ -424,7 +424,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ChangeRecord',
             fields=[
-                ('id', models.UUIDField(default=waypoint.directory.models._new_id, editable=False, primary_key=True, serialize=False)),
+                ('id', models.UUIDField(default=waypoint.directory.models.base.new_id, editable=False, primary_key=True, serialize=False)),
                 ('organization_id', models.UUIDField(db_index=True, null=True)),
                 ('resource_id', models.UUIDField()),
                 ('resource_type', models.CharField(max_length=50)),

@@ -12,8 +12,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from waypoint.api.tests.conftest import make_services
-from waypoint.directory.demo import demo_load
 from waypoint.directory.hsds.documents import (
     service_documents,
     service_list_documents,
@@ -28,14 +26,15 @@ from waypoint.directory.hsds.mapping import (
     services_list,
 )
 from waypoint.directory.models import Attribute, CostOption, Schedule, Service
-from waypoint.directory.search import _index_one, _source_of
+from waypoint.directory.search import index_row_of, index_source_of
+from waypoint.directory.testing import services_make
 
-pytestmark = pytest.mark.django_db
+# Every test compares documents over the demo directory and six varied services.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_directory")]
 
 
 def _directory() -> list[Any]:
-    demo_load()
-    make_services(6)
+    services_make(6)
     return list(Service.objects.order_by("pk").values_list("pk", flat=True))
 
 
@@ -154,9 +153,9 @@ def test_index_sources_give_the_same_index_rows_as_the_models() -> None:
 
     expected = {
         s.pk: comparable(
-            _index_one(_source_of(s, terms[s.pk] + terms[s.organization_id]))
+            index_row_of(index_source_of(s, terms[s.pk] + terms[s.organization_id]))
         )
         for s in services
     }
-    got = {s.service_id: comparable(_index_one(s)) for s in index_sources(ids)}
+    got = {s.service_id: comparable(index_row_of(s)) for s in index_sources(ids)}
     assert got == expected

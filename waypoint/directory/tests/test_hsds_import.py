@@ -20,12 +20,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
-from waypoint.api.schema_check import problems
 from waypoint.directory.hsds.importer import (
     ImportRefusedError,
     hsds_import,
     sqlite_cache_enlarged,
 )
+from waypoint.directory.hsds.schema_check import problems
 from waypoint.directory.models import (
     ChangeRecord,
     ImportSource,

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from waypoint.api.schema_check import problems
-from waypoint.api.tests.conftest import make_services
-from waypoint.directory.demo import demo_load
 from waypoint.directory.hsds.exporter import hsds_export
 from waypoint.directory.hsds.importer import hsds_import
 from waypoint.directory.hsds.mapping import TABLES
+from waypoint.directory.hsds.schema_check import problems
 from waypoint.directory.models import (
     Attribute,
     ChangeRecord,
@@ -23,6 +21,7 @@ from waypoint.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from waypoint.directory.testing import services_make
 
 
 def _empty_directory() -> None:
@@ -84,10 +83,9 @@ def _export_is_schema_valid(folder: Path) -> None:
 
 @pytest.mark.django_db
 def test_the_demo_directory_survives_export_import_export_unchanged(
-    tmp_path: Path,
+    demo_directory: None, tmp_path: Path
 ) -> None:
     """Exporting, importing into an empty directory and exporting again is identical."""
-    demo_load()
     hsds_export(path=tmp_path / "check")
     _export_is_schema_valid(tmp_path / "check")
     _round_trip(tmp_path)
@@ -98,7 +96,7 @@ def test_a_generated_directory_survives_export_import_export_unchanged(
     tmp_path: Path,
 ) -> None:
     """The same round trip on a generated directory with every nested object."""
-    make_services(25)
+    services_make(25)
     hsds_export(path=tmp_path / "check")
     _export_is_schema_valid(tmp_path / "check")
     _round_trip(tmp_path)
@@ -107,7 +105,7 @@ def test_a_generated_directory_survives_export_import_export_unchanged(
 @pytest.mark.django_db
 def test_the_export_leaves_out_services_the_public_cannot_see(tmp_path: Path) -> None:
     """Inactive services and their rows are not exported."""
-    shown, hidden = make_services(2)
+    shown, hidden = services_make(2)
     Service.objects.filter(pk=hidden.pk).update(status=Service.Status.DEFUNCT)
     hsds_export(path=tmp_path)
     services_csv = (tmp_path / "services.csv").read_text()

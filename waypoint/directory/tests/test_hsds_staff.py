@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from waypoint.accounts.models import User
 from waypoint.directory.models import ChangeRecord, Service
-from waypoint.lib.testing import service_make
+from waypoint.directory.testing import service_make
 
 SERVICE_ID = "00000000-0000-4000-8000-000000000001"
 

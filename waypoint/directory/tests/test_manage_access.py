@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from waypoint.accounts.models import User
 from waypoint.directory.models import Service
-from waypoint.lib.testing import service_make
+from waypoint.directory.testing import service_make
 
 pytestmark = pytest.mark.django_db
 

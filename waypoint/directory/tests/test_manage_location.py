@@ -16,8 +16,8 @@ from waypoint.directory.models import (
     Organization,
     Phone,
 )
+from waypoint.directory.testing import service_make
 from waypoint.directory.tests.test_manage_helpers import form_data
-from waypoint.lib.testing import service_make
 
 pytestmark = pytest.mark.django_db
 

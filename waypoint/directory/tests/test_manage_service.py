@@ -25,8 +25,8 @@ from waypoint.directory.models import (
 from waypoint.directory.search import SearchQuery, run_search
 from waypoint.directory.taxonomies import SERVICE_TYPE, term_id
 from waypoint.directory.taxonomy_data import TAXONOMIES
+from waypoint.directory.testing import service_make
 from waypoint.directory.tests.test_manage_helpers import form_data
-from waypoint.lib.testing import service_make
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from waypoint.directory.models import Service
-from waypoint.lib.testing import service_make
+from waypoint.directory.testing import service_make
 
 pytestmark = pytest.mark.django_db
 

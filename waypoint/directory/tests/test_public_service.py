@@ -24,7 +24,7 @@ from waypoint.directory.models import (
     ServiceAtLocation,
 )
 from waypoint.directory.taxonomies import ORGANIZATION_KIND, term_id
-from waypoint.lib.testing import service_make
+from waypoint.directory.testing import service_make
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from waypoint.directory.search import SearchQuery, run_search
-from waypoint.lib.testing import service_make
+from waypoint.directory.testing import service_make
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -24,9 +23,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from waypoint.accounts.models import User
+from waypoint.accounts.decorators import acting_user
 from waypoint.directory import selectors, services
-from waypoint.directory.manage_forms import (
+from waypoint.directory.forms import (
     FormGroup,
     LocationFormGroup,
     OrganizationFilterForm,
@@ -39,6 +38,7 @@ from waypoint.directory.models import (
     Organization,
     Service,
 )
+from waypoint.lib.forms import field_label
 
 EDIT_PERMISSION = "directory.edit_directory"
 ORGANIZATIONS_PER_PAGE = 25
@@ -52,13 +52,6 @@ def editor_required(view: View) -> View:
     return login_required(
         permission_required(EDIT_PERMISSION, raise_exception=True)(view)
     )
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # the decorators let only real users through
-        raise TypeError("an authenticated user is required")
-    return user
 
 
 def _render(
@@ -142,7 +135,7 @@ def _edit_page(
     """Validate every part of a page and save them together, or show why not."""
     if request.method == "POST":
         if group.is_valid():
-            saved = group.save(actor=_user(request))
+            saved = group.save(actor=acting_user(request))
             messages.success(request, saved_message)
             return redirect(next_url(saved))
         return _render(
@@ -205,7 +198,7 @@ def organization_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def organization_verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     organization = _organization_get(pk)
-    services.listing_verify(actor=_user(request), listing=organization)
+    services.listing_verify(actor=acting_user(request), listing=organization)
     messages.success(request, _("Marked as checked today."))
     return redirect(_edit_url("organization_edit", organization.pk))
 
@@ -256,7 +249,7 @@ def _history_rows(records: list[ChangeRecord]) -> list[dict[str, Any]]:
                     else record.resource_type
                 ),
                 "object_name": names.get(record.resource_id, ""),
-                "field": _field_label(model, record.field_name),
+                "field": field_label(model, record.field_name),
             }
         )
     return rows
@@ -267,16 +260,6 @@ def _directory_model(name: str) -> Any:
         return apps.get_model("directory", name)
     except LookupError:
         return None
-
-
-def _field_label(model: Any, field_name: str) -> str:
-    if not field_name or model is None:
-        return field_name
-    name = field_name.removesuffix("_id")
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except (FieldDoesNotExist, AttributeError):
-        return field_name
 
 
 @editor_required
@@ -318,7 +301,7 @@ def service_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def service_verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     service = _service_get(pk)
-    services.listing_verify(actor=_user(request), listing=service)
+    services.listing_verify(actor=acting_user(request), listing=service)
     messages.success(request, _("Marked as checked today."))
     return redirect(_edit_url("service_edit", service.pk))
 

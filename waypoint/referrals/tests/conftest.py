@@ -16,11 +16,12 @@ import pytest
 from django.utils import timezone
 
 from waypoint.accounts.models import MemberOrganization, Profession, Role, User
-from waypoint.accounts.testing import member_organization_make, staff_make
+from waypoint.accounts.testing import staff_make
 from waypoint.cases.models import Case, Consent
 from waypoint.cases.services import consent_record
 from waypoint.cases.tests.conftest import intake
 from waypoint.directory.models import Organization
+from waypoint.directory.testing import member_organization_make
 from waypoint.referrals import services
 from waypoint.referrals.models import Referral, Status
 

@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from waypoint.cases.data_requests import person_anonymise
 from waypoint.cases.models import Case
 from waypoint.cases.services import case_close
+from waypoint.cases.services.data_requests import person_anonymise
 from waypoint.lib.crypto import emptied_text
 from waypoint.referrals import services
 from waypoint.referrals.models import (

@@ -10,15 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from waypoint.accounts.models import MemberOrganization, Role
-from waypoint.accounts.testing import (
-    PASSWORD,
-    member_organization_make,
-    staff_make,
-    totp_code,
-    totp_enable,
-)
+from waypoint.accounts.testing import PASSWORD, staff_make, totp_code, totp_enable
 from waypoint.cases.tests.conftest import intake
 from waypoint.directory.models import Organization
+from waypoint.directory.testing import member_organization_make
 from waypoint.lib.browser import axe_violations, describe
 from waypoint.referrals.models import Referral, Status
 from waypoint.referrals.tests.conftest import consent_for

@@ -254,8 +254,8 @@ def test_anonymising_the_person_erases_what_their_referrals_carried(
 ) -> None:
     """The organisation that received the referral no longer holds the data;
     the referral, still open, is withdrawn."""
-    from waypoint.cases.data_requests import person_anonymise
     from waypoint.cases.services import case_close
+    from waypoint.cases.services.data_requests import person_anonymise
 
     assert referral.snapshot
     case_close(actor=caseworker_a, case=case_a, reason="goals_met")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 import zipfile
 
 import pytest
@@ -20,21 +21,20 @@ from waypoint.activities.models import AnnualReport
 from waypoint.activities.selectors import annual_report_build
 from waypoint.activities.templatetags.activities import day_range
 from waypoint.activities.tests.test_report import EXPECTED_2019
-from waypoint.directory.demo import PRO_REFUGIU, demo_id
 from waypoint.lib.countries import country_name
+from waypoint.lib.testing import pdf_text
 from waypoint.reports.documents import (
     annual_report_docx,
     annual_report_pdf,
     report_outline,
 )
-from waypoint.reports.tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
-def _report() -> AnnualReport:
+def _report(organization_id: uuid.UUID) -> AnnualReport:
     return AnnualReport.objects.select_related("organization").get(
-        organization_id=demo_id("org", PRO_REFUGIU), year=2019
+        organization_id=organization_id, year=2019
     )
 
 
@@ -69,19 +69,21 @@ def _expected_rows() -> list[tuple[str, str, str]]:
 
 
 def test_the_2019_docx_has_one_row_per_event_with_its_date_place_and_count(
-    demo: None,
+    demo: None, pro_refugiu_id: uuid.UUID
 ) -> None:
     """Every event of the source report is a row: date, place and count match."""
-    outline = report_outline(annual_report_build(report=_report()), "en")
+    outline = report_outline(annual_report_build(report=_report(pro_refugiu_id)), "en")
     rows = _docx_event_rows(annual_report_docx(outline))
     got = sorted((row[0], row[2], row[3]) for row in rows)
     assert got == sorted(_expected_rows())
     assert "April 5, 2019 – April 6, 2019" in {row[0] for row in rows}
 
 
-def test_the_2019_pdf_holds_every_event_date_place_and_count(demo: None) -> None:
+def test_the_2019_pdf_holds_every_event_date_place_and_count(
+    demo: None, pro_refugiu_id: uuid.UUID
+) -> None:
     """The PDF's text has each event's dates, place and participant count."""
-    outline = report_outline(annual_report_build(report=_report()), "en")
+    outline = report_outline(annual_report_build(report=_report(pro_refugiu_id)), "en")
     text = pdf_text(annual_report_pdf(outline, compress=False))
     for day, place, _count in _expected_rows():
         assert day in text, day
@@ -95,10 +97,12 @@ def test_the_2019_pdf_holds_every_event_date_place_and_count(demo: None) -> None
         assert re.search(pattern, text[start : start + 600]), (day, shown)
 
 
-def test_both_documents_have_every_section_of_the_report(demo: None) -> None:
+def test_both_documents_have_every_section_of_the_report(
+    demo: None, pro_refugiu_id: uuid.UUID
+) -> None:
     """Foreword, structure, projects with outputs, international events,
     partners and contact are in the PDF and the DOCX alike."""
-    outline = report_outline(annual_report_build(report=_report()), "en")
+    outline = report_outline(annual_report_build(report=_report(pro_refugiu_id)), "en")
     pdf = pdf_text(annual_report_pdf(outline, compress=False))
     docx = re.sub(r"\s+", " ", _docx_text(annual_report_docx(outline)))
     for text in (
@@ -119,10 +123,14 @@ def test_both_documents_have_every_section_of_the_report(demo: None) -> None:
         assert text in docx, text
 
 
-def test_the_pdf_writes_greek_and_bulgarian_letters(demo: None) -> None:
+def test_the_pdf_writes_greek_and_bulgarian_letters(
+    demo: None, pro_refugiu_id: uuid.UUID
+) -> None:
     """The embedded DejaVu font carries Greek and Cyrillic, not only Latin."""
     with translation.override("el"):
-        outline = report_outline(annual_report_build(report=_report()), "el")
+        outline = report_outline(
+            annual_report_build(report=_report(pro_refugiu_id)), "el"
+        )
     outline.blocks[0].text = "Πρόλογος — Предговор — Crângași"
     text = pdf_text(annual_report_pdf(outline, compress=False))
     assert "Πρόλογος — Предговор — Crângași" in text
@@ -142,13 +150,15 @@ def test_the_pdf_download_is_an_attachment(demo: None, client: Client) -> None:
     assert response.content.startswith(b"%PDF-")
 
 
-def test_the_docx_download_is_a_word_document(demo: None, client: Client) -> None:
+def test_the_docx_download_is_a_word_document(
+    demo: None, client: Client, pro_refugiu_id: uuid.UUID
+) -> None:
     """The organisation's own address of the report serves the DOCX."""
     url = reverse(
         "reports:annual",
         kwargs={
             "year": 2019,
-            "organization": demo_id("org", PRO_REFUGIU),
+            "organization": pro_refugiu_id,
             "fmt": "docx",
         },
     )
@@ -182,9 +192,11 @@ def test_a_year_without_a_report_has_no_download(demo: None, client: Client) -> 
     assert client.get("/en/reports/annual/2019.exe").status_code == 404
 
 
-def test_the_report_page_links_to_its_downloads(demo: None, client: Client) -> None:
+def test_the_report_page_links_to_its_downloads(
+    demo: None, client: Client, pro_refugiu_id: uuid.UUID
+) -> None:
     """The web page of the 2019 report offers the PDF and the DOCX."""
     html = client.get("/en/activities/reports/2019/").content.decode()
-    base = f"/en/reports/annual/2019/{demo_id('org', PRO_REFUGIU)}"
+    base = f"/en/reports/annual/2019/{pro_refugiu_id}"
     assert f'href="{base}.pdf"' in html
     assert f'href="{base}.docx"' in html

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from datetime import date
 
 import pytest
@@ -18,14 +19,13 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document
 
-from waypoint.activities.demo import NEWSLETTER_PROJECT, activity_id
 from waypoint.activities.models import Project
 from waypoint.activities.selectors import (
     newsletter_build,
     newsletter_organization_choices,
 )
+from waypoint.lib.testing import pdf_text
 from waypoint.reports.documents import newsletter_outline, outline_pdf
-from waypoint.reports.tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +108,10 @@ def test_events_outside_projects_come_last_in_every_format(
 
 
 def test_a_project_newsletter_describes_the_project_as_the_seed_does(
-    demo: None, client: Client
+    demo: None, client: Client, newsletter_project_id: uuid.UUID
 ) -> None:
-    project = activity_id("project", NEWSLETTER_PROJECT)
-    response = client.get(reverse("reports:newsletter"), {"project": str(project)})
+    project = str(newsletter_project_id)
+    response = client.get(reverse("reports:newsletter"), {"project": project})
     assert response.status_code == 200
     text = _flat(response.text)
     assert "Financed by the Justice Programme of the European Union" in text
@@ -125,9 +125,9 @@ def test_a_project_newsletter_describes_the_project_as_the_seed_does(
 
 
 def test_one_organisations_period_leaves_out_the_others(
-    demo: None, client: Client
+    demo: None, client: Client, newsletter_project_id: uuid.UUID
 ) -> None:
-    project = Project.objects.get(pk=activity_id("project", NEWSLETTER_PROJECT))
+    project = Project.objects.get(pk=newsletter_project_id)
     involved = [m.organization_id for m in project.memberships.all()]
     if project.coordinator_id is not None:
         involved.append(project.coordinator_id)

@@ -9,17 +9,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from waypoint.activities.demo import activities_demo_load
-from waypoint.directory.demo import demo_load
 from waypoint.lib.browser import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("lang", ["en", "el"])
-def test_the_newsletter_page_passes_axe(page: Any, lang: str) -> None:
-    demo_load()
-    activities_demo_load()
+def test_the_newsletter_page_passes_axe(page: Any, demo: None, lang: str) -> None:
     response = page.goto(f"/{lang}/reports/newsletter/")
     assert response.status == 200
     violations = axe_violations(page)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from waypoint.cases.data_requests import retention_apply
+from waypoint.cases.services.data_requests import retention_apply
 
 
 class Command(BaseCommand):

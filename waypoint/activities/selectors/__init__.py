@@ -1,0 +1,73 @@
+"""Reads of the activities: ``core`` for projects, events, publications, the
+annual report and the newsletter; ``participants`` for an event's
+registrations, which only the event's coordinators see."""
+
+from __future__ import annotations
+
+from waypoint.activities.selectors.core import (
+    AnnualReportData,
+    Calendar,
+    NewsletterData,
+    PartnerGroup,
+    PartnerNetwork,
+    ProjectSection,
+    annual_report_build,
+    annual_report_get,
+    annual_report_list,
+    annual_reports_of_year,
+    campaign_list,
+    event_calendar,
+    event_get_public,
+    event_years,
+    newsletter_build,
+    newsletter_organization_choices,
+    newsletter_project_choices,
+    partner_networks,
+    project_get_public,
+    project_list,
+    publication_file_get_public,
+    publication_list,
+)
+from waypoint.activities.selectors.participants import (
+    FeedbackSummary,
+    certificates_available,
+    event_get_for_coordinator,
+    feedback_summary,
+    places_left,
+    registration_accepting,
+    registration_get_for_coordinator,
+    registrations_of,
+)
+
+__all__ = [
+    "AnnualReportData",
+    "Calendar",
+    "FeedbackSummary",
+    "NewsletterData",
+    "PartnerGroup",
+    "PartnerNetwork",
+    "ProjectSection",
+    "annual_report_build",
+    "annual_report_get",
+    "annual_report_list",
+    "annual_reports_of_year",
+    "campaign_list",
+    "certificates_available",
+    "event_calendar",
+    "event_get_for_coordinator",
+    "event_get_public",
+    "event_years",
+    "feedback_summary",
+    "newsletter_build",
+    "newsletter_organization_choices",
+    "newsletter_project_choices",
+    "partner_networks",
+    "places_left",
+    "project_get_public",
+    "project_list",
+    "publication_file_get_public",
+    "publication_list",
+    "registration_accepting",
+    "registration_get_for_coordinator",
+    "registrations_of",
+]
