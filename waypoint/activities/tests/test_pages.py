@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -12,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from waypoint.activities.demo import activity_id
 from waypoint.activities.models import (
     Event,
     EventType,
@@ -31,7 +31,6 @@ from waypoint.activities.services import (
     event_participants_set,
     project_partners_set,
 )
-from waypoint.directory.demo import PRO_REFUGIU, demo_id
 from waypoint.directory.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -56,13 +55,15 @@ def test_each_list_page_renders_in_every_language(
         assert url.startswith(f"/{code}/")
         response = client.get(url)
         assert response.status_code == 200
-        assert b'class="activities-nav"' in response.content
+        # The site's main navigation, and no second bar repeating it.
+        assert response.content.count(b'class="site-nav"') == 1
+        assert b"activities-nav" not in response.content
         assert b' style="' not in response.content
         assert b"<style" not in response.content
 
 
 def test_the_project_page_shows_its_events_outputs_and_partners(
-    demo: None, client: Client
+    demo: None, client: Client, activity_id: Callable[[str, str], uuid.UUID]
 ) -> None:
     """A project's page lists its events and publications and its partners."""
     pk = activity_id("project", "justice-for-women")
@@ -77,7 +78,7 @@ def test_the_project_page_shows_its_events_outputs_and_partners(
 
 
 def test_a_project_known_only_by_year_shows_only_the_year(
-    demo: None, client: Client
+    demo: None, client: Client, activity_id: Callable[[str, str], uuid.UUID]
 ) -> None:
     """RACCOMBAT started "in 2017": the page does not invent a month."""
     pk = activity_id("project", "raccombat")
@@ -87,7 +88,7 @@ def test_a_project_known_only_by_year_shows_only_the_year(
 
 
 def test_the_event_page_shows_date_place_and_participants(
-    demo: None, client: Client
+    demo: None, client: Client, activity_id: Callable[[str, str], uuid.UUID]
 ) -> None:
     """The seminar of 5–6 April 2019 in Bucharest had 54 participants."""
     pk = activity_id("event", "2019-bucharest-seminar")
@@ -168,7 +169,9 @@ def test_an_unknown_id_is_a_404(db: None, client: Client, name: str) -> None:
     assert response.status_code == 404
 
 
-def test_an_unknown_report_is_a_404(demo: None, client: Client) -> None:
+def test_an_unknown_report_is_a_404(
+    demo: None, client: Client, demo_id: Callable[[str, str], uuid.UUID]
+) -> None:
     """A year without a report, or another organisation's, is not found."""
     assert (
         client.get(reverse("activities:report_year", kwargs={"year": 2017})).status_code
@@ -183,10 +186,10 @@ def test_an_unknown_report_is_a_404(demo: None, client: Client) -> None:
     assert response.status_code == 404
 
 
-def _more_records(n: int) -> None:
+def _more_records(n: int, *, coordinator_id: uuid.UUID, partner_id: uuid.UUID) -> None:
     """``n`` more projects, each with partners, events, counts and outputs."""
-    pro_refugiu = Organization.objects.get(pk=demo_id("org", PRO_REFUGIU))
-    partner = Organization.objects.get(pk=demo_id("org", "cild"))
+    pro_refugiu = Organization.objects.get(pk=coordinator_id)
+    partner = Organization.objects.get(pk=partner_id)
     for i in range(n):
         project = activity_record_save(
             actor="test",
@@ -261,11 +264,15 @@ def _queries(client: Client, url: str) -> int:
 
 @pytest.mark.parametrize("name", [*LIST_PAGES, "activities:report_year"])
 def test_list_pages_run_a_fixed_number_of_queries(
-    demo: None, client: Client, name: str
+    demo: None,
+    client: Client,
+    name: str,
+    pro_refugiu_id: uuid.UUID,
+    demo_id: Callable[[str, str], uuid.UUID],
 ) -> None:
     """Five more projects with events, counts and outputs add no query."""
     url = reverse(name, kwargs={"year": 2019} if name.endswith("year") else None)
     client.get(url)  # warm caches (sessions, site settings)
     before = _queries(client, url)
-    _more_records(5)
+    _more_records(5, coordinator_id=pro_refugiu_id, partner_id=demo_id("org", "cild"))
     assert _queries(client, url) == before

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from waypoint.directory.testing import service_make
 from waypoint.lib.browser import axe_violations, describe
-from waypoint.lib.testing import service_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def test_a_person_searches_filters_opens_a_service_switches_language_and_exits(
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("2 services found")).to_be_visible()
 
-    page.get_by_text("Filters", exact=True).click()
+    page.get_by_text("Distance and filters", exact=True).click()
     page.get_by_role("checkbox", name="Free of charge").check()
     expect(page.get_by_text("1 service found")).to_be_visible()
     assert "free=" in page.url

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from waypoint.directory.testing import service_make
 from waypoint.lib.browser import axe_violations, describe
-from waypoint.lib.testing import service_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +77,7 @@ def test_filters_update_the_results_in_place_and_the_address(page: Any) -> None:
     errors = _errors(page)
     page.goto("/en/search/")
     expect(page.locator("#search-status")).to_contain_text("3 services found")
-    page.locator("summary").click()
+    page.locator(".filters > summary").click()
     page.locator("#f-type-hotline").check()
     expect(page.locator("#search-status")).to_contain_text("1 service found")
     assert page.locator(".result-card__title").all_inner_texts() == ["Hotline"]
@@ -99,7 +99,7 @@ def test_an_invalid_value_shows_its_error_with_htmx_too(page: Any) -> None:
             route.continue_()
 
     page.route("**/en/search/?*", _tamper)
-    page.locator("summary").click()
+    page.locator(".filters > summary").click()
     page.locator("#f-type-hotline").check()
     alert = page.locator(".error-summary[role=alert]")
     expect(alert).to_contain_text("Your location (latitude):")
@@ -119,6 +119,7 @@ def test_my_location_sorts_by_distance_once_asked(page: Any) -> None:
     page.context.set_geolocation({"latitude": 45.651234, "longitude": 25.601234})
     page.goto("/en/search/")
     assert "lat=" not in page.url
+    page.locator(".filters > summary").click()  # the distance folds with the filters
     page.get_by_role("button", name="Use my location").click()
     expect(page.locator("#search-status")).to_contain_text("nearest first")
     titles = page.locator(".result-card__title").all_inner_texts()
