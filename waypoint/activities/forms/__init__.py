@@ -51,10 +51,7 @@ from waypoint.activities.forms.projects import (
     ProjectFormGroup,
     ProjectPartnerFormSet,
 )
-from waypoint.activities.forms.public import (
-    EventFilterForm,
-    PublicationFilterForm,
-)
+from waypoint.activities.forms.public import EventFilterForm, PublicationFilterForm
 from waypoint.activities.forms.publications import (
     CampaignForm,
     PublicationFileForm,

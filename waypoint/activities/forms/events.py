@@ -31,9 +31,7 @@ from waypoint.activities.models import (
 )
 from waypoint.activities.services import manage as services
 from waypoint.activities.services.participants import event_has_registrations
-from waypoint.directory.forms.common import (
-    FormsetPart,
-)
+from waypoint.directory.forms.common import FormsetPart
 from waypoint.lib.forms import choices_set, country_choices
 
 # --- Events -----------------------------------------------------------------------

@@ -20,16 +20,9 @@ from waypoint.activities.forms.common import (
     kept_rows,
     organizations_all,
 )
-from waypoint.activities.models import (
-    AnnualReport,
-    Department,
-    Partnership,
-    StaffCount,
-)
+from waypoint.activities.models import AnnualReport, Department, Partnership, StaffCount
 from waypoint.activities.services import manage as services
-from waypoint.directory.forms.common import (
-    FormsetPart,
-)
+from waypoint.directory.forms.common import FormsetPart
 from waypoint.directory.models import Organization
 
 # --- The organisation: partners, departments, annual report ---------------

@@ -19,14 +19,9 @@ from waypoint.activities.forms.common import (
     kept_rows,
     organizations_all,
 )
-from waypoint.activities.models import (
-    Project,
-    ProjectPartner,
-)
+from waypoint.activities.models import Project, ProjectPartner
 from waypoint.activities.services import manage as services
-from waypoint.directory.forms.common import (
-    FormsetPart,
-)
+from waypoint.directory.forms.common import FormsetPart
 
 # --- Projects ---------------------------------------------------------------------
 

@@ -23,21 +23,13 @@ from waypoint.activities.forms.common import (
     kept_rows,
     languages_field,
 )
-from waypoint.activities.models import (
-    Campaign,
-    Project,
-    Publication,
-    PublicationFile,
-)
+from waypoint.activities.models import Campaign, Project, Publication, PublicationFile
 from waypoint.activities.publication_files import (
     MAX_PUBLICATION_FILE_BYTES,
     publication_file_checked,
 )
 from waypoint.activities.services import manage as services
-from waypoint.directory.forms.common import (
-    SPOKEN_LANGUAGE_CODES,
-    FormsetPart,
-)
+from waypoint.directory.forms.common import SPOKEN_LANGUAGE_CODES, FormsetPart
 from waypoint.lib.countries import language_name
 from waypoint.lib.forms import PLATFORM_LANGUAGES, choices_set
 

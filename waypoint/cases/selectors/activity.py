@@ -12,9 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from waypoint.accounts.models import AuditEvent, User
 from waypoint.accounts.selectors import AnyUser
-from waypoint.cases.models import (
-    Case,
-)
+from waypoint.cases.models import Case
 from waypoint.cases.selectors.core import case_org_ids, cases_visible_to
 
 # --- Recent activity on the caseworker's home ---

@@ -37,13 +37,8 @@ from waypoint.referrals.services.core import (
     snapshot_build,
     status_swap,
 )
-from waypoint.referrals.services.erasure import (
-    referrals_erase_for_anonymisation,
-)
-from waypoint.referrals.services.expiry import (
-    referrals_expire,
-    referrals_remind,
-)
+from waypoint.referrals.services.erasure import referrals_erase_for_anonymisation
+from waypoint.referrals.services.expiry import referrals_expire, referrals_remind
 from waypoint.referrals.services.messages import (
     MAX_ATTACHMENTS,
     attachment_read,
@@ -51,9 +46,7 @@ from waypoint.referrals.services.messages import (
     referral_message_add,
     referral_print_record,
 )
-from waypoint.referrals.services.sending import (
-    referral_send,
-)
+from waypoint.referrals.services.sending import referral_send
 from waypoint.referrals.services.status import (
     referral_accept,
     referral_acknowledge,

@@ -8,12 +8,8 @@ import functools
 from django.db import transaction
 from django.db.models import F, QuerySet
 
-from waypoint.accounts.models import (
-    User,
-)
-from waypoint.cases.models import (
-    Case,
-)
+from waypoint.accounts.models import User
+from waypoint.cases.models import Case
 from waypoint.lib.crypto import emptied_text
 from waypoint.referrals.models import (
     OPEN,

@@ -9,11 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from waypoint.accounts.models import (
-    AuditEvent,
-    Membership,
-    Role,
-)
+from waypoint.accounts.models import AuditEvent, Membership, Role
 from waypoint.accounts.services import audit_event_record
 from waypoint.referrals.lifecycle import RECIPIENT
 from waypoint.referrals.models import (

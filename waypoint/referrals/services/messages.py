@@ -11,10 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from waypoint.accounts.models import (
-    MemberOrganization,
-    User,
-)
+from waypoint.accounts.models import MemberOrganization, User
 from waypoint.accounts.services import audit_event_record
 from waypoint.cases.documents import EXTENSIONS, document_read_checked
 from waypoint.referrals.lifecycle import RECIPIENT, SENDER

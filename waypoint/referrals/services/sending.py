@@ -12,15 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from waypoint.accounts.models import (
-    MemberOrganization,
-    User,
-)
+from waypoint.accounts.models import MemberOrganization, User
 from waypoint.accounts.services import audit_event_record
-from waypoint.cases.models import (
-    Case,
-    CaseStatus,
-)
+from waypoint.cases.models import Case, CaseStatus
 from waypoint.cases.selectors import cases_visible_to, may_supervise
 from waypoint.directory.models import Organization, Service
 from waypoint.lib.errors import choices_validate

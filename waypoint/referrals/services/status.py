@@ -7,12 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from waypoint.accounts.models import (
-    User,
-)
-from waypoint.cases.models import (
-    Consent,
-)
+from waypoint.accounts.models import User
+from waypoint.cases.models import Consent
 from waypoint.lib.errors import choices_validate
 from waypoint.referrals.models import (
     CONSENT_CATEGORY,
