@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "waypoint.activities",
     "waypoint.reports",
     "waypoint.demo",
+    "waypoint.ops",
     # After Waypoint's apps, so that waypoint/accounts/templates overrides
     # allauth's templates.
     "allauth",

@@ -1,0 +1,2 @@
+"""Operations: health and readiness, backup and restore, and the drills that
+prove them (docs/operating.md)."""
