@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's /healthz and /readyz answer before the host
+    # check, the HTTPS redirect, sessions and languages (docs/operating.md).
+    "waypoint.ops.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,11 +86,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "waypoint.lib.middleware.PrivacyHeadersMiddleware",
+    # Inside the privacy headers, the CSP and the language: the error pages it
+    # renders get all three.
+    "waypoint.lib.middleware.ErrorPagesMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form sent without its valid CSRF token gets the site's 403 page.
+CSRF_FAILURE_VIEW = "waypoint.lib.views.csrf_failure"
 
 TEMPLATES = [
     {

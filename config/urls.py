@@ -23,3 +23,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     prefix_default_language=True,
 )
+
+# Error pages of the site, in its layout and the person's language, with the
+# quick exit (JSON under /api/): waypoint/lib/views.py.
+handler400 = "waypoint.lib.views.bad_request"
+handler403 = "waypoint.lib.views.permission_denied"
+handler404 = "waypoint.lib.views.page_not_found"
+handler500 = "waypoint.lib.views.server_error"

@@ -14,9 +14,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def language_url(context: dict[str, Any], code: str) -> str:
-    """The current page, query string included, in another language."""
+    """The current page, query string included, in another language.
+
+    On an error page (``language_home``), the language's home instead: the
+    address that failed would only fail again.
+    """
     request = context.get("request")
-    if request is None:
+    if request is None or context.get("language_home"):
         return f"/{code}/"
     return translate_url(request.get_full_path(), code)
 

@@ -25,6 +25,7 @@ APPS = (
     "reports",
     "api",
     "demo",
+    "ops",
 )
 # The layers an app may have, each a module or a package of that name.
 LAYERS = (
