@@ -15,6 +15,11 @@ from pydantic import Field
 
 LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 MAX_PER_PAGE = 1000
+# The last page a client may ask for: with the largest pages, an offset of a
+# billion rows, far beyond any directory, and within the 64-bit integers both
+# databases compare offsets with (a page past them answered 500).
+MAX_PAGE = 1_000_000
+MAX_SEARCH = 200
 
 
 class LangParams(Schema):
@@ -30,7 +35,9 @@ class LangParams(Schema):
 
 
 class PageParams(LangParams):
-    page: int = Field(1, ge=1, description="Page number of paginated result.")
+    page: int = Field(
+        1, ge=1, le=MAX_PAGE, description="Page number of paginated result."
+    )
     per_page: int = Field(
         50,
         ge=1,
@@ -44,7 +51,9 @@ class PageParams(LangParams):
             "the results, one per line, without pagination."
         ),
     )
-    search: str | None = Field(None, max_length=200, description="Full text search.")
+    search: str | None = Field(
+        None, max_length=MAX_SEARCH, description="Full text search."
+    )
 
 
 class TaxonomyParams(PageParams):

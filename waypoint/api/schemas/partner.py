@@ -7,7 +7,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from waypoint.api.schemas.hsds import MAX_PAGE
 from waypoint.referrals.models import DeclineReason, NotCompletedReason, Status
+
+MAX_PER_PAGE = 100
 
 
 class Choice(Schema):
@@ -113,8 +116,8 @@ class ListParams(Schema):
         "incoming", description="Referrals received (incoming) or sent (outgoing)."
     )
     status: Status | None = Field(None, description="Only referrals in this status.")
-    page: int = Field(1, ge=1)
-    per_page: int = Field(50, ge=1, le=100)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
 
 
 class VersionIn(Schema):

@@ -114,6 +114,54 @@ ERRORS: dict[int, Any] = {
 }
 CHANGE_ERRORS: dict[int, Any] = {**ERRORS, 409: s.ApiError}
 
+# The steps a client takes from a referral it read: each with the referral's
+# id and the version it read (OpenAPI links, which clients and API fuzzers
+# follow).
+_STEPS = {
+    "Acknowledge": "referral_acknowledge",
+    "Accept": "referral_accept",
+    "Decline": "referral_decline",
+    "Start": "referral_start",
+    "Complete": "referral_complete",
+    "NotComplete": "referral_not_complete",
+    "Withdraw": "referral_withdraw",
+}
+
+
+def _links_from_referral() -> dict[str, Any]:
+    links: dict[str, Any] = {
+        "ReadMessages": {
+            "operationId": "referral_messages_list",
+            "parameters": {"referral_id": "$response.body#/id"},
+        },
+        "WriteMessage": {
+            "operationId": "referral_message_add",
+            "parameters": {"referral_id": "$response.body#/id"},
+        },
+    }
+    for name, operation_id in _STEPS.items():
+        links[name] = {
+            "operationId": operation_id,
+            "parameters": {"referral_id": "$response.body#/id"},
+            "requestBody": {"version": "$response.body#/version"},
+        }
+    return {"responses": {200: {"links": links}}}
+
+
+REFERRAL_LINKS = _links_from_referral()
+LIST_LINKS = {
+    "responses": {
+        200: {
+            "links": {
+                "ReadFirstReferral": {
+                    "operationId": "referral_read",
+                    "parameters": {"referral_id": "$response.body#/contents/0/id"},
+                }
+            }
+        }
+    }
+}
+
 
 def _error(
     status: int, detail: str, errors: list[dict[str, str]] | None = None
@@ -161,6 +209,15 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # django-ninja's answer to a body that is not JSON at all: for a client
+        # that is one more invalid value, answered as the others are (422,
+        # naming the field), the one code the document lists for it.
+        return _error(
+            422,
+            _("Invalid value: %(names)s") % {"names": "body"},
+            [{"field": "body", "message": str(exc)}],
+        )
     return _error(exc.status_code, str(exc))
 
 
@@ -312,6 +369,7 @@ def _audit(token: ApiToken, access: ReferralAccess, operation: str) -> None:
     response={200: s.ReferralPage, **ERRORS},
     summary="List referrals",
     operation_id="referrals_list",
+    openapi_extra=LIST_LINKS,
 )
 def referrals_list(request: HttpRequest, params: Query[s.ListParams]) -> Any:
     """The organisation's incoming or outgoing referrals, newest first."""
@@ -342,6 +400,7 @@ def referrals_list(request: HttpRequest, params: Query[s.ListParams]) -> Any:
     response={200: s.ReferralDetail, **ERRORS},
     summary="Read a referral",
     operation_id="referral_read",
+    openapi_extra=REFERRAL_LINKS,
 )
 def referral_read(request: HttpRequest, referral_id: int) -> Any:
     """One referral; the recipient sees only the shared data frozen at sending.
@@ -394,6 +453,7 @@ def _change_now(
     response={200: s.ReferralDetail, **CHANGE_ERRORS},
     summary="Acknowledge receipt",
     operation_id="referral_acknowledge",
+    openapi_extra=REFERRAL_LINKS,
 )
 def referral_acknowledge(
     request: HttpRequest, referral_id: int, body: s.VersionIn
@@ -406,6 +466,7 @@ def referral_acknowledge(
     response={200: s.ReferralDetail, **CHANGE_ERRORS},
     summary="Accept",
     operation_id="referral_accept",
+    openapi_extra=REFERRAL_LINKS,
 )
 def referral_accept(request: HttpRequest, referral_id: int, body: s.NoteIn) -> Any:
     return _change(request, referral_id, "accept", body.version, note=body.note)
@@ -416,6 +477,7 @@ def referral_accept(request: HttpRequest, referral_id: int, body: s.NoteIn) -> A
     response={200: s.ReferralDetail, **CHANGE_ERRORS},
     summary="Decline, with a reason code",
     operation_id="referral_decline",
+    openapi_extra=REFERRAL_LINKS,
 )
 def referral_decline(request: HttpRequest, referral_id: int, body: s.DeclineIn) -> Any:
     return _change(
@@ -433,6 +495,7 @@ def referral_decline(request: HttpRequest, referral_id: int, body: s.DeclineIn) 
     response={200: s.ReferralDetail, **CHANGE_ERRORS},
     summary="Mark as in progress",
     operation_id="referral_start",
+    openapi_extra=REFERRAL_LINKS,
 )
 def referral_start(request: HttpRequest, referral_id: int, body: s.VersionIn) -> Any:
     return _change(request, referral_id, "start", body.version)
@@ -443,6 +506,7 @@ def referral_start(request: HttpRequest, referral_id: int, body: s.VersionIn) ->
     response={200: s.ReferralDetail, **CHANGE_ERRORS},
     summary="Complete, reporting the outcome",
     operation_id="referral_complete",
+    openapi_extra=REFERRAL_LINKS,
 )
 def referral_complete(
     request: HttpRequest, referral_id: int, body: s.CompleteIn
@@ -455,6 +519,7 @@ def referral_complete(
     response={200: s.ReferralDetail, **CHANGE_ERRORS},
     summary="Record that it could not be completed",
     operation_id="referral_not_complete",
+    openapi_extra=REFERRAL_LINKS,
 )
 def referral_not_complete(
     request: HttpRequest, referral_id: int, body: s.NotCompleteIn
@@ -474,6 +539,7 @@ def referral_not_complete(
     response={200: s.ReferralDetail, **CHANGE_ERRORS},
     summary="Withdraw (sender)",
     operation_id="referral_withdraw",
+    openapi_extra=REFERRAL_LINKS,
 )
 def referral_withdraw(request: HttpRequest, referral_id: int, body: s.NoteIn) -> Any:
     return _change(request, referral_id, "withdraw", body.version, note=body.note)
