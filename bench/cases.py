@@ -11,9 +11,13 @@ case for "my cases"); one case gets a long history through the services.
 Then, through Django's test client signed in with a second factor, it
 requests the caseworker's home (the case list: first page, later pages,
 filters, a code search) and case pages with their timeline, several rounds
-each, and ends with one line:
+each, ``--repeat`` times. Each request has its floor: the SQL it sent,
+replayed on the connection (bench/timing.py; the audit rows a case page
+writes are replayed and rolled back). It ends with one line (medians over the
+repetitions):
 
-    cases=N list_p95_ms=… case_page_p95_ms=…
+    cases=N list_p95_ms=… list_p95_floor_ms=… list_p95_ratio=…
+    case_page_p95_ms=… case_page_p95_floor_ms=… case_page_p95_ratio=… repeat=R
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import random
-import statistics
 import time
 from pathlib import Path
 
 from generate import configure, database_reset, people_and_cases, progress
+from timing import Figures, Samples, load_note, percentile, repeat_argument, timed
 
 
 def _configure(cases: int, seed: int) -> Path:
@@ -189,19 +193,12 @@ def _prepare(database: Path, cases: int, seed: int) -> int:
     return rich
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
+    repeat_argument(parser)
     args = parser.parse_args()
 
     database = _configure(args.cases, args.seed)
@@ -230,37 +227,40 @@ def main() -> None:
     pages = [("case with a long timeline", rich)] + [
         (f"case {i}", pk) for i, pk in enumerate(rng.sample(all_ids, 4))
     ]
-    timings: dict[str, list[float]] = {}
+    samples = Samples()
+    figures = Figures()
 
-    def timed(label: str, url: str) -> None:
-        started = time.perf_counter()
-        response = client.get(url)
-        elapsed = (time.perf_counter() - started) * 1000
+    def timed_page(label: str, url: str) -> tuple[float, float]:
+        response, seconds, floor = timed(lambda: client.get(url))
         if response.status_code != 200:
             raise SystemExit(f"{label}: HTTP {response.status_code} for {url}")
-        timings.setdefault(label, []).append(elapsed)
+        samples.add(label, seconds, floor)
+        return seconds * 1000, floor * 1000
 
     for _label, url in lists:  # warm-up, not counted
         client.get(url)
-    for _round in range(args.rounds):
-        for label, url in lists:
-            timed(f"list: {label}", url)
-        for label, pk in pages:
-            timed(f"page: {label}", f"/en/cases/{pk}/")
+    for _repetition in range(args.repeat):
+        list_times: list[tuple[float, float]] = []
+        page_times: list[tuple[float, float]] = []
+        for _round in range(args.rounds):
+            for label, url in lists:
+                list_times.append(timed_page(f"list: {label}", url))
+            for label, pk in pages:
+                page_times.append(timed_page(f"page: {label}", f"/en/cases/{pk}/"))
+        for name, label, pairs in (
+            ("list_p95", "case list p95", list_times),
+            ("case_page_p95", "case page p95", page_times),
+        ):
+            figures.add(
+                name,
+                "ms",
+                percentile([t for t, _f in pairs], 95),
+                percentile([f for _t, f in pairs], 95),
+                label,
+            )
 
-    width = max(len(label) for label in timings)
-    print(f"\n{'request':<{width}}  {'p50':>7}  {'p95':>7}  {'max':>7}")
-    for label, values in timings.items():
-        print(
-            f"{label:<{width}}  {statistics.median(values):>7.1f}  "
-            f"{_percentile(values, 95):>7.1f}  {max(values):>7.1f}"
-        )
-    list_all = [v for k, vs in timings.items() if k.startswith("list:") for v in vs]
-    page_all = [v for k, vs in timings.items() if k.startswith("page:") for v in vs]
-    print(
-        f"cases={args.cases} list_p95_ms={_percentile(list_all, 95):.1f} "
-        f"case_page_p95_ms={_percentile(page_all, 95):.1f}"
-    )
+    print(f"\n{samples.table()}\n\n{figures.table()}\n({load_note()})")
+    print(figures.line(cases=args.cases))
 
 
 if __name__ == "__main__":

@@ -27,9 +27,15 @@ GIVEN = ["Ana", "Maria", "Elena", "Ioana", "Mihai", "Andrei", "Fatima", "Amina"]
 FAMILY = ["Popescu", "Ionescu", "Dumitru", "Stan", "Haddad", "Rahimi", "Petrov"]
 
 
+def var_dir() -> Path:
+    """Where the benchmarks keep their databases: ``var/``, or the folder
+    ``WAYPOINT_BENCH_DIR`` names (the smoke test's temporary one)."""
+    return Path(os.environ.get("WAYPOINT_BENCH_DIR") or ROOT / "var")
+
+
 def configure(directory: str, name: str) -> Path:
     """Settings for a database ``var/<directory>/<name>.sqlite3``; its path."""
-    bench_dir = ROOT / "var" / directory
+    bench_dir = var_dir() / directory
     bench_dir.mkdir(parents=True, exist_ok=True)
     database = bench_dir / f"{name}.sqlite3"
     keys = bench_dir / "field_keys"

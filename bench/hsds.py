@@ -7,9 +7,13 @@ generated directory (``manage.py generate_directory`` when it exists,
 otherwise a synthetic HSDS feed built here). Prints import throughput for
 JSON and for the CSV package, export throughput, and p50/p95 latencies of
 three API requests through Django's full HTTP stack (after the imports'
-writes have reached the disk), ending with one line:
-services=N import_json_per_s=… import_csv_per_s=… export_per_s=…
-page50_p95_ms=… search_p95_ms=… by_id_p95_ms=…
+writes have reached the disk), the whole ``--repeat`` times. Each figure has
+its floor (bench/timing.py): an import's statements replayed, and committed,
+on a copy of the empty directory it started from; the export's and each
+request's SQL replayed on the connection. It ends with one line (medians over
+the repetitions; for each figure also ``<name>_floor_<unit>`` and
+``<name>_ratio``): services=N import_json_per_s=… export_per_s=…
+import_csv_per_s=… page50_p95_ms=… search_p95_ms=… by_id_p95_ms=… repeat=R
 """
 
 from __future__ import annotations
@@ -23,12 +27,24 @@ import statistics
 import sys
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from generate import var_dir
+from timing import (
+    Figures,
+    load_note,
+    percentile,
+    repeat_argument,
+    sqlite_snapshot,
+    timed,
+    timed_write,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORK = ROOT / "var" / "bench-hsds"
+WORK = var_dir() / "bench-hsds"
 
 CITIES = [
     ("București", "RO", 44.43, 26.10),
@@ -135,21 +151,18 @@ def synthetic_feed(count: int) -> list[dict[str, Any]]:
     return services
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    return statistics.median(ordered), p95
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=10000)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--requests", type=int, default=100, help="of each API request, per repetition"
+    )
     parser.add_argument(
         "--api-only",
         action="store_true",
         help="measure the API alone, on the database the last full run left",
     )
+    repeat_argument(parser)
     args = parser.parse_args()
 
     if args.api_only and not (WORK / "bench.sqlite3").exists():
@@ -190,8 +203,12 @@ def main() -> None:
         ChangeRecord.objects.all().delete()
         ImportSource.objects.all().delete()
 
+    figures = Figures()
     if args.api_only:
-        api_figures(args, Service)
+        for _repetition in range(args.repeat):
+            api_figures(args, Service, figures)
+        print(f"\n{figures.table()}\n({load_note()})")
+        print(figures.line(services=Service.objects.count()))
         return
 
     source = WORK / "source"
@@ -205,33 +222,41 @@ def main() -> None:
         feed = source / "services.json"
         feed.write_text(json.dumps(synthetic_feed(args.services)))
 
-    started = time.perf_counter()
-    hsds_import(path=feed, source="bench-json")
-    import_json = args.services / (time.perf_counter() - started)
-    print(f"import JSON: {import_json:,.0f} services/s")
+    def imported(path: Path, name: str, label: str) -> None:
+        """One import into an empty directory, and its floor: the same
+        statements replayed on the same empty directory, and kept."""
+        _report, seconds, floor = timed_write(
+            partial(hsds_import, path=path, source=f"bench-{name}"),
+            restore=sqlite_snapshot(),
+        )
+        if Service.objects.count() != args.services:  # the replay's result
+            raise SystemExit(f"{label}: {Service.objects.count()} services")
+        rate, floor_rate = args.services / seconds, args.services / floor
+        figures.add(f"import_{name}", "per_s", rate, floor_rate, label)
+        print(f"{label}: {rate:,.0f} services/s, floor {floor_rate:,.0f}", flush=True)
 
-    started = time.perf_counter()
-    exported = hsds_export(path=WORK / "export")
-    export_rate = exported.services / (time.perf_counter() - started)
-    print(f"export: {export_rate:,.0f} services/s ({exported.services} services)")
+    for repetition in range(args.repeat):
+        if repetition:
+            wipe()
+        imported(feed, "json", "import JSON")
 
-    wipe()
-    started = time.perf_counter()
-    hsds_import(path=WORK / "export", source="bench-csv")
-    import_csv = args.services / (time.perf_counter() - started)
-    print(f"import CSV package: {import_csv:,.0f} services/s")
+        exported, seconds, floor = timed(partial(hsds_export, path=WORK / "export"))
+        rate, floor_rate = exported.services / seconds, exported.services / floor
+        figures.add("export", "per_s", rate, floor_rate, "export")
+        print(
+            f"export: {rate:,.0f} services/s, floor {floor_rate:,.0f} "
+            f"({exported.services} services)",
+            flush=True,
+        )
 
-    settle()
-    page50, search, by_id = api_figures(args, Service)
-    print(
-        f"services={args.services} import_json_per_s={import_json:.0f} "
-        f"import_csv_per_s={import_csv:.0f} export_per_s={export_rate:.0f} "
-        f"page50_p95_ms={page50[1]:.1f} search_p95_ms={search[1]:.1f} "
-        f"by_id_p95_ms={by_id[1]:.1f}"
-    )
+        wipe()
+        imported(WORK / "export", "csv", "import CSV package")
 
+        settle()
+        api_figures(args, Service, figures)
 
-Figures = tuple[float, float]
+    print(f"\n{figures.table()}\n({load_note()})")
+    print(figures.line(services=args.services))
 
 
 def _dirty_kb() -> int:
@@ -265,8 +290,9 @@ def settle() -> None:
     )
 
 
-def api_figures(args: Any, service_model: Any) -> tuple[Figures, Figures, Figures]:
-    """p50 and p95 of the three requests, through Django's whole HTTP stack."""
+def api_figures(args: Any, service_model: Any, figures: Figures) -> None:
+    """p50 and p95 of the three requests, through Django's whole HTTP stack,
+    with the floors of the same percentiles."""
     from django.test import Client
 
     client = Client()
@@ -274,39 +300,45 @@ def api_figures(args: Any, service_model: Any) -> tuple[Figures, Figures, Figure
     rng = random.Random(7)
     pages = max(1, len(ids) // 50)
 
-    def timed(urls: list[str]) -> tuple[float, float]:
-        samples = []
+    def measure(name: str, label: str, urls: list[str]) -> None:
+        times, floors = [], []
         for url in urls:
-            t0 = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - t0) * 1000)
+            response, seconds, floor = timed(partial(client.get, url))
             assert response.status_code == 200, (url, response.status_code)
-        return _percentiles(samples)
+            times.append(seconds * 1000)
+            floors.append(floor * 1000)
+        p95, floor_p95 = percentile(times, 95), percentile(floors, 95)
+        figures.add(f"{name}_p95", "ms", p95, floor_p95, f"{label} p95")
+        print(
+            f"{label}: p50={statistics.median(times):.1f} ms "
+            f"(floor {statistics.median(floors):.2f}) "
+            f"p95={p95:.1f} ms (floor {floor_p95:.2f})",
+            flush=True,
+        )
 
     n = args.requests
     client.get("/api/hsds/services?per_page=50")  # warm up
-    page50 = timed(
+    measure(
+        "page50",
+        "/services?per_page=50&full=true",
         [
             f"/api/hsds/services?per_page=50&full=true&page={rng.randint(1, pages)}"
             for _ in range(n)
-        ]
+        ],
     )
-    search = timed(
-        [f"/api/hsds/services?per_page=50&search={rng.choice(WORDS)}" for _ in range(n)]
+    measure(
+        "search",
+        "/services?search=…",
+        [
+            f"/api/hsds/services?per_page=50&search={rng.choice(WORDS)}"
+            for _ in range(n)
+        ],
     )
-    by_id = timed([f"/api/hsds/services/{rng.choice(ids)}" for _ in range(n)])
-    print(
-        f"/services?per_page=50&full=true: "
-        f"p50={page50[0]:.1f} ms p95={page50[1]:.1f} ms"
+    measure(
+        "by_id",
+        "/services/{id}",
+        [f"/api/hsds/services/{rng.choice(ids)}" for _ in range(n)],
     )
-    print(f"/services?search=…: p50={search[0]:.1f} ms p95={search[1]:.1f} ms")
-    print(f"/services/{{id}}: p50={by_id[0]:.1f} ms p95={by_id[1]:.1f} ms")
-    if args.api_only:
-        print(
-            f"services={len(ids)} page50_p95_ms={page50[1]:.1f} "
-            f"search_p95_ms={search[1]:.1f} by_id_p95_ms={by_id[1]:.1f}"
-        )
-    return page50, search, by_id
 
 
 if __name__ == "__main__":

@@ -14,10 +14,14 @@ notification per referral received.
 Then it times the periodic deadline check (``referrals_expire_task``: the
 UPDATE, events, audit rows, notifications and the emails, committed), and
 requests the recipient's inbox through Django's test client signed in with a
-second factor (all, and filtered by status), several rounds each, ending with
-one line:
+second factor (all, and filtered by status), several rounds each, the whole
+``--repeat`` times, each on a fresh copy. Every time has its floor
+(bench/timing.py): the check's statements replayed on another fresh copy,
+each page's SQL replayed on the connection. It ends with one line (medians
+over the repetitions):
 
-    open=N deadline_check_s=… inbox_p95_ms=…
+    open=N deadline_check_s=… deadline_check_floor_s=… deadline_check_ratio=…
+    inbox_p95_ms=… inbox_p95_floor_ms=… inbox_p95_ratio=… repeat=R
 """
 
 from __future__ import annotations
@@ -27,11 +31,20 @@ import datetime
 import os
 import random
 import shutil
-import statistics
 import time
+from functools import partial
 from pathlib import Path
 
 from generate import configure, database_reset, people_and_cases, progress
+from timing import (
+    Figures,
+    Samples,
+    load_note,
+    percentile,
+    repeat_argument,
+    timed,
+    timed_write,
+)
 
 BATCH = 5000
 RECIPIENTS = 10
@@ -169,14 +182,6 @@ def _work_copy(database: Path) -> Path:
     return copy
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--open", type=int, default=100_000)
@@ -185,7 +190,8 @@ def main() -> None:
         "--due", type=float, default=2.0, help="percent of awaiting ones past due"
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
+    repeat_argument(parser)
     args = parser.parse_args()
 
     database = configure(
@@ -212,70 +218,68 @@ def main() -> None:
     from waypoint.referrals.tasks import referrals_expire_task
 
     _prepare(database, args)
-    _work_copy(database)
-    mail.outbox = []
-    open_count = Referral.objects.filter(status__in=OPEN).count()
-    due = Referral.objects.filter(
-        status__in=AWAITING, respond_by__lt=timezone.localdate()
-    ).count()
-    # A worker has its URLconf loaded after its first task; a fresh process
-    # would load it inside the first email's link and count that here.
-    reverse("referrals:inbox")
-    started = time.perf_counter()
-    expired = referrals_expire_task.call()
-    deadline_s = time.perf_counter() - started
-    if expired != due:
-        raise SystemExit(f"expired {expired} referrals, {due} were due")
-    again = time.perf_counter()
-    referrals_expire_task.call()  # nothing left: the check's own cost
-    idle_s = time.perf_counter() - again
-    print(
-        f"deadline check: {expired} of {open_count} open referrals expired in "
-        f"{deadline_s:.2f}s ({len(mail.outbox)} emails); with none due "
-        f"{idle_s * 1000:.0f} ms"
-    )
-
-    reader = User.objects.get(username="bench_recipient")
-    client = login_with_second_factor(Client(), reader)
     pages = [
         ("inbox", "/en/referrals/"),
         ("inbox, sent only", "/en/referrals/?status=sent"),
         ("inbox, accepted only", "/en/referrals/?status=accepted"),
     ]
-    timings: dict[str, list[float]] = {}
-    # CPU time of this process: what the page costs without waiting for a
-    # core on a busy machine (the wall-clock figures include that wait).
-    cpu: list[float] = []
-    for _label, url in pages:  # warm-up, not counted
-        client.get(url)
-    for _round in range(args.rounds):
-        for label, url in pages:
-            began, began_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            elapsed = (time.perf_counter() - began) * 1000
-            cpu.append((time.process_time() - began_cpu) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{label}: HTTP {response.status_code} for {url}")
-            timings.setdefault(label, []).append(elapsed)
-    width = max(len(label) for label in timings)
-    print(f"\n{'request':<{width}}  {'p50':>7}  {'p95':>7}  {'max':>7}")
-    for label, values in timings.items():
-        print(
-            f"{label:<{width}}  {statistics.median(values):>7.1f}  "
-            f"{_percentile(values, 95):>7.1f}  {max(values):>7.1f}"
+    samples = Samples()
+    figures = Figures()
+    for _repetition in range(args.repeat):
+        _work_copy(database)
+        mail.outbox = []
+        open_count = Referral.objects.filter(status__in=OPEN).count()
+        due = Referral.objects.filter(
+            status__in=AWAITING, respond_by__lt=timezone.localdate()
+        ).count()
+        # A worker has its URLconf loaded after its first task; a fresh process
+        # would load it inside the first email's link and count that here.
+        reverse("referrals:inbox")
+        # The floor replays the check's statements, emails' included, on a
+        # fresh copy again, and keeps them: the inbox is then timed on the
+        # state the check left.
+        expired, deadline_s, deadline_floor = timed_write(
+            referrals_expire_task.call, restore=partial(_work_copy, database)
         )
-    inbox_all = [v for values in timings.values() for v in values]
+        left = Referral.objects.filter(
+            status__in=AWAITING, respond_by__lt=timezone.localdate()
+        ).count()
+        if expired != due or left:  # the second: the replay's result
+            raise SystemExit(f"expired {expired} of {due} due referrals, {left} left")
+        figures.add("deadline_check", "s", deadline_s, deadline_floor, "deadline check")
+        # Nothing left: the check's own cost.
+        _none, idle_s, idle_floor = timed(referrals_expire_task.call)
+        print(
+            f"deadline check: {expired} of {open_count} open referrals expired in "
+            f"{deadline_s:.2f}s, floor {deadline_floor:.2f}s ({len(mail.outbox)} "
+            f"emails); with none due {idle_s * 1000:.0f} ms, floor "
+            f"{idle_floor * 1000:.1f} ms",
+            flush=True,
+        )
+
+        reader = User.objects.get(username="bench_recipient")
+        client = login_with_second_factor(Client(), reader)
+        for _label, url in pages:  # warm-up, not counted
+            client.get(url)
+        inbox: list[tuple[float, float]] = []
+        for _round in range(args.rounds):
+            for label, url in pages:
+                response, seconds, floor = timed(partial(client.get, url))
+                if response.status_code != 200:
+                    raise SystemExit(f"{label}: HTTP {response.status_code} for {url}")
+                samples.add(label, seconds, floor)
+                inbox.append((seconds * 1000, floor * 1000))
+        figures.add(
+            "inbox_p95",
+            "ms",
+            percentile([t for t, _f in inbox], 95),
+            percentile([f for _t, f in inbox], 95),
+            "inbox p95",
+        )
     received = Referral.objects.filter(recipient__memberships__user=reader).count()
-    print(
-        f"(the recipient's inbox holds {received} referrals; CPU time per "
-        f"request p50 {statistics.median(cpu):.1f} ms, "
-        f"p95 {_percentile(cpu, 95):.1f} ms; load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
-    )
-    print(
-        f"open={open_count} deadline_check_s={deadline_s:.2f} "
-        f"inbox_p95_ms={_percentile(inbox_all, 95):.1f}"
-    )
+    print(f"\n{samples.table()}\n\n{figures.table()}")
+    print(f"(the recipient's inbox holds {received} referrals; {load_note()})")
+    print(figures.line(open=open_count))
 
 
 if __name__ == "__main__":

@@ -13,12 +13,16 @@ organisation's annual report. ``--cases 1000`` scales everything down.
 Then, through Django's test client signed in with a second factor as the
 organisation's supervisor, it times the statistics pages of that year (the
 activity statistics and the casework statistics) and the annual report (the
-web page, the PDF and the DOCX), several rounds each, and ends with one line:
+web page, the PDF and the DOCX), several rounds each, the whole ``--repeat``
+times. Each page has its floor (bench/timing.py): the SQL it sent, replayed
+on the connection. It ends with one line:
 
-    cases=N stats_s=… annual_report_s=…
+    cases=N stats_s=… stats_floor_s=… stats_ratio=… annual_report_s=…
+    annual_report_floor_s=… annual_report_ratio=… repeat=R
 
-Each figure is the median over the rounds of the time for all the pages of
-its group, one after the other.
+A repetition's figure is the median over its rounds of the time for all the
+pages of its group, one after the other (and of their floors); the line
+gives the medians over the repetitions.
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ import random
 import statistics
 import time
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generate import configure, database_reset, people_and_cases, progress
+from timing import Figures, Samples, load_note, repeat_argument, timed
 
 if TYPE_CHECKING:
     from waypoint.accounts.models import MemberOrganization
@@ -359,6 +365,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
+    repeat_argument(parser)
     args = parser.parse_args()
 
     database = configure("bench-reports", f"reports-{args.cases}-{args.seed}")
@@ -388,40 +395,39 @@ def main() -> None:
             ("annual report DOCX", f"/en/reports/annual/{year}/{organization}.docx"),
         ],
     }
-    timings: dict[str, list[float]] = {}
-    cpu: dict[str, list[float]] = {}
-    totals: dict[str, list[float]] = {}
-    for round_number in range(args.rounds + 1):
-        for group, pages in groups.items():
-            total = 0.0
-            for label, url in pages:
-                started = time.perf_counter()
-                started_cpu = time.process_time()
-                response = client.get(url)
-                elapsed = time.perf_counter() - started
-                used = time.process_time() - started_cpu
-                if response.status_code != 200:
-                    raise SystemExit(f"{label}: HTTP {response.status_code} for {url}")
-                total += elapsed
-                if round_number:  # the first round warms up, not counted
-                    timings.setdefault(label, []).append(elapsed)
-                    cpu.setdefault(label, []).append(used)
-            if round_number:
-                totals.setdefault(group, []).append(total)
+    samples = Samples()
+    figures = Figures()
 
-    width = max(len(label) for label in timings)
-    # CPU time is this process's own: on a busy machine it shows the cost of
-    # the work, where the wall-clock time adds the waiting for a processor.
-    print(f"\n{'request':<{width}}  {'median_s':>9}  {'max_s':>7}  {'cpu_s':>7}")
-    for label, values in timings.items():
-        print(
-            f"{label:<{width}}  {statistics.median(values):>9.3f}  "
-            f"{max(values):>7.3f}  {statistics.median(cpu[label]):>7.3f}"
-        )
-    print(
-        f"cases={args.cases} stats_s={statistics.median(totals['stats']):.3f} "
-        f"annual_report_s={statistics.median(totals['annual_report']):.3f}"
-    )
+    def one_round(group: str, *, counted: bool = True) -> tuple[float, float]:
+        total = floor_total = 0.0
+        for label, url in groups[group]:
+            response, seconds, floor = timed(partial(client.get, url))
+            if response.status_code != 200:
+                raise SystemExit(f"{label}: HTTP {response.status_code} for {url}")
+            if counted:
+                samples.add(label, seconds, floor)
+            total += seconds
+            floor_total += floor
+        return total, floor_total
+
+    for group in groups:  # a first round warms up, not counted
+        one_round(group, counted=False)
+    for _repetition in range(args.repeat):
+        totals: dict[str, list[tuple[float, float]]] = {group: [] for group in groups}
+        for _round in range(args.rounds):
+            for group in groups:
+                totals[group].append(one_round(group))
+        for group, pairs in totals.items():
+            figures.add(
+                group,
+                "s",
+                statistics.median(t for t, _f in pairs),
+                statistics.median(f for _t, f in pairs),
+                group.replace("_", " "),
+            )
+
+    print(f"\n{samples.table(unit='s')}\n\n{figures.table()}\n({load_note()})")
+    print(figures.line(cases=args.cases))
 
 
 if __name__ == "__main__":

@@ -5,12 +5,15 @@
 Uses its own SQLite database under var/bench/ (generated once per size and
 seed, then reused), runs a fixed set of realistic searches through the whole
 Django stack (test client on /en/search/) and the same searches straight
-through ``run_search``, several rounds each, prints a table per query and
-ends with one summary line:
+through ``run_search``, several rounds each, ``--repeat`` times. Each request
+and each search has its floor: the SQL it sent, replayed on the connection
+(bench/timing.py). Prints a table per query and one of the figures, and ends
+with one summary line (medians over the repetitions):
 
-    services=N p50_ms=… p95_ms=… p99_ms=… db_p95_ms=… ratio=…
+    services=N http_over_db=… p50_ms=… p50_floor_ms=… p50_ratio=… p95_ms=… …
+    db_p95_ms=… db_p95_floor_ms=… db_p95_ratio=… repeat=R
 
-(ratio is HTTP p95 over database p95).
+(http_over_db is the HTTP p95 over the run_search p95.)
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
+
+from generate import var_dir
+from timing import Figures, load_note, percentile, repeat_argument, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +58,7 @@ QUERIES: list[tuple[str, dict[str, str | list[str]]]] = [
 
 
 def _configure(services: int, seed: int) -> Path:
-    bench_dir = ROOT / "var" / "bench"
+    bench_dir = var_dir() / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
     database = bench_dir / f"search-{services}-{seed}.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
@@ -119,19 +124,12 @@ def _search_query(params: dict[str, str | list[str]], per_page: int) -> object:
     )
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
+    repeat_argument(parser)
     args = parser.parse_args()
 
     database = _configure(args.services, args.seed)
@@ -152,58 +150,78 @@ def main() -> None:
         (label, "/en/search/?" + urlencode(params, doseq=True), params)
         for label, params in QUERIES
     ]
-    http: dict[str, list[float]] = {label: [] for label, _u, _p in prepared}
-    db: dict[str, list[float]] = {label: [] for label, _u, _p in prepared}
+    # Per query, every sample of every repetition: (time, floor) in ms.
+    http: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in prepared}
+    db: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in prepared}
     totals: dict[str, int] = {}
 
-    # A first, separately reported round: nothing cached yet (the search
-    # summaries), then the timed rounds.
-    cold: dict[str, float] = {}
-    for label, url, params in prepared:
-        started = time.perf_counter()
-        response = client.get(url)
-        cold[label] = (time.perf_counter() - started) * 1000
+    def page(label: str, url: str) -> tuple[float, float]:
+        response, seconds, floor = timed(lambda: client.get(url))
         if response.status_code != 200:
             raise SystemExit(f"{label}: HTTP {response.status_code} for {url}")
+        return seconds * 1000, floor * 1000
+
+    def search(params: dict[str, str | list[str]]) -> tuple[int, float, float]:
         query = _search_query(params, per_page)
         assert isinstance(query, SearchQuery)
-        totals[label] = run_search(query, now=timezone.now()).total
+        result, seconds, floor = timed(lambda: run_search(query, now=timezone.now()))
+        return result.total, seconds * 1000, floor * 1000
 
-    for _round in range(args.rounds):
-        for label, url, params in prepared:
-            started = time.perf_counter()
-            response = client.get(url)
-            http[label].append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{label}: HTTP {response.status_code}")
-            query = _search_query(params, per_page)
-            assert isinstance(query, SearchQuery)
-            started = time.perf_counter()
-            run_search(query, now=timezone.now())
-            db[label].append((time.perf_counter() - started) * 1000)
+    # A first, separately reported round: nothing cached yet (the search
+    # summaries), then the timed repetitions.
+    cold: dict[str, tuple[float, float]] = {}
+    for label, url, params in prepared:
+        cold[label] = page(label, url)
+        totals[label] = search(params)[0]
 
-    width = max(len(label) for label, _u, _p in prepared)
-    print(
-        f"\n{'query':<{width}}  {'results':>8}  {'first':>7}  {'http p50':>9}  "
-        f"{'http p95':>9}  {'db p50':>8}  {'db p95':>8}"
-    )
-    for label, _url, _params in prepared:
-        print(
-            f"{label:<{width}}  {totals[label]:>8}  {cold[label]:>7.1f}  "
-            f"{statistics.median(http[label]):>9.1f}  "
-            f"{_percentile(http[label], 95):>9.1f}  "
-            f"{statistics.median(db[label]):>8.1f}  "
-            f"{_percentile(db[label], 95):>8.1f}"
+    figures = Figures()
+    for _repetition in range(args.repeat):
+        samples: list[tuple[float, float]] = []
+        db_samples: list[tuple[float, float]] = []
+        for _round in range(args.rounds):
+            for label, url, params in prepared:
+                samples.append(page(label, url))
+                db_samples.append(search(params)[1:])
+                http[label].append(samples[-1])
+                db[label].append(db_samples[-1])
+        times, floors = [t for t, _f in samples], [f for _t, f in samples]
+        for q in (50, 95, 99):
+            figures.add(
+                f"p{q}",
+                "ms",
+                percentile(times, q),
+                percentile(floors, q),
+                f"HTTP p{q}",
+            )
+        figures.add(
+            "db_p95",
+            "ms",
+            percentile([t for t, _f in db_samples], 95),
+            percentile([f for _t, f in db_samples], 95),
+            "run_search p95",
         )
-    all_http = [v for values in http.values() for v in values]
-    all_db = [v for values in db.values() for v in values]
-    p95 = _percentile(all_http, 95)
-    db_p95 = _percentile(all_db, 95)
+
+    width = max(len(label) for label, *_ in prepared)
     print(
-        f"services={args.services} p50_ms={_percentile(all_http, 50):.1f} "
-        f"p95_ms={p95:.1f} p99_ms={_percentile(all_http, 99):.1f} "
-        f"db_p95_ms={db_p95:.1f} ratio={p95 / db_p95 if db_p95 else 0:.2f}"
+        f"\n{'query':<{width}}  {'results':>7}  {'first':>6}  {'floor':>6}  "
+        f"{'http p50':>8}  {'floor':>5}  {'ratio':>5}  "
+        f"{'db p50':>6}  {'floor':>5}  {'ratio':>5}   (ms)"
     )
+    for label, *_ in prepared:
+        http_p50 = statistics.median(t for t, _f in http[label])
+        http_floor = statistics.median(f for _t, f in http[label])
+        db_p50 = statistics.median(t for t, _f in db[label])
+        db_floor = statistics.median(f for _t, f in db[label])
+        print(
+            f"{label:<{width}}  {totals[label]:>7}  {cold[label][0]:>6.1f}  "
+            f"{cold[label][1]:>6.1f}  {http_p50:>8.1f}  {http_floor:>5.1f}  "
+            f"{http_p50 / http_floor:>5.1f}  {db_p50:>6.1f}  {db_floor:>5.1f}  "
+            f"{db_p50 / db_floor:>5.1f}"
+        )
+    print(f"\n{figures.table()}\n({load_note()})")
+    # The page's cost over the search's, the target of issue #3 (≤ 2).
+    http_over_db = figures.median("p95") / figures.median("db_p95")
+    print(figures.line(services=args.services, http_over_db=f"{http_over_db:.2f}"))
 
 
 if __name__ == "__main__":
