@@ -17,8 +17,11 @@ help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 20
 
 # The web server, one task worker (django-tasks-db) and the scheduler that
-# enqueues periodic tasks; Ctrl+C stops all three.
+# enqueues periodic tasks; Ctrl+C stops all three. Before the worker starts,
+# the tasks a stopped `make run` left RUNNING are queued again (no worker is
+# running yet, so all of them were lost: --stale-after 0).
 run: setup ## set everything up, load the demo data, serve http://127.0.0.1:8000 (PORT=…)
+	@$(LOCAL_ENV) $(PY) manage.py tasks_recover --stale-after 0 --actor worker-start
 	@echo "Waypoint is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(LOCAL_ENV) $(PY) manage.py db_worker --queue-name default --interval 2 & \

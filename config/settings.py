@@ -308,28 +308,31 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# SMTP unless in debug; `make run` sends mail to the console instead.
-MAILERS = {
-    "default": {
-        "BACKEND": env_str(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        "OPTIONS": {
-            key.lower(): value
-            for key, value in {
-                "HOST": env_str("EMAIL_HOST", "localhost"),
-                "PORT": env_int("EMAIL_PORT", 0) or None,
-                "USERNAME": env_str("EMAIL_HOST_USER"),
-                "PASSWORD": env_secret("EMAIL_HOST_PASSWORD"),
-                "USE_TLS": env_bool("EMAIL_USE_TLS", default=False) or None,
-            }.items()
-            if value
-        },
+# SMTP unless in debug; `make run` sends mail to the console instead. Each
+# backend gets only the options it knows (Django's mailers refuse the others):
+# the SMTP server's for SMTP, a folder (EMAIL_FILE_PATH) for the file backend.
+_EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    _EMAIL_OPTIONS = {
+        key.lower(): value
+        for key, value in {
+            "HOST": env_str("EMAIL_HOST", "localhost"),
+            "PORT": env_int("EMAIL_PORT", 0) or None,
+            "USERNAME": env_str("EMAIL_HOST_USER"),
+            "PASSWORD": env_secret("EMAIL_HOST_PASSWORD"),
+            "USE_TLS": env_bool("EMAIL_USE_TLS", default=False) or None,
+        }.items()
+        if value
     }
-}
+elif _EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+    _EMAIL_OPTIONS = {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "waypoint@localhost")
 
 # --- Background tasks ----------------------------------------------------------
@@ -361,7 +364,17 @@ WAYPOINT_PERIODIC_TASKS: dict[str, int] = {
     "waypoint.activities.tasks.feedback_requests_due_task": 6 * 3600,
     "waypoint.referrals.tasks.referrals_expire_task": 300,
     "waypoint.referrals.tasks.referrals_remind_task": 24 * 3600,
+    "waypoint.ops.tasks.tasks_recover_task": 300,
 }
+# A task still RUNNING this many seconds after its worker took it is taken to
+# have lost its worker (killed, out of memory, machine gone) and is queued
+# again by `manage.py tasks_recover` (docs/operating.md#worker-recovery). Keep
+# it above the longest task's run time: a task requeued while it still runs
+# would run twice (its emails still go once: they carry an idempotency key).
+WAYPOINT_TASKS_STALE_AFTER = env_int("WAYPOINT_TASKS_STALE_AFTER", 1800)
+# A task whose worker was lost this many times is marked FAILED instead of
+# being queued again: it may be the task that kills its worker.
+WAYPOINT_TASKS_MAX_ATTEMPTS = env_int("WAYPOINT_TASKS_MAX_ATTEMPTS", 3)
 
 # --- Encryption at rest -------------------------------------------------------
 # Keys for the personal data of the people assisted (waypoint/lib/crypto.py):

@@ -248,3 +248,24 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("audit events are never changed")
         super().save(*args, **kwargs)
+
+
+class SentEmail(models.Model):
+    """The idempotency key of an email that went out.
+
+    A task that sends email may run again (its worker was killed after the
+    send, or it was queued again while it still ran): the key, written in the
+    transaction that sends, makes the second run skip the send. Keys name the
+    task and a recipient's id, never an address or a name.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    actor = models.CharField(_("sent by"), max_length=100)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent email")
+        verbose_name_plural = _("sent emails")
+
+    def __str__(self) -> str:
+        return self.key

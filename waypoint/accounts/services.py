@@ -8,7 +8,7 @@ Audit details never carry personal data of the people assisted.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -18,8 +18,8 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import models, transaction
+from django.core.mail import EmailMessage, mailers, send_mail
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -32,6 +32,7 @@ from waypoint.accounts.models import (
     MemberOrganization,
     Membership,
     Role,
+    SentEmail,
     User,
 )
 from waypoint.accounts.roles import DIRECTORY_EDITORS, ensure_role_groups
@@ -396,3 +397,37 @@ def password_changed_record(*, user: User, reset: bool) -> None:
         action="account.password_reset" if reset else "account.password_changed",
         target=user,
     )
+
+
+# --- Emails sent once --------------------------------------------------------------
+
+
+@transaction.atomic
+def email_send_once(
+    *, actor: str, key: str, compose: Callable[[], Sequence[EmailMessage]]
+) -> int:
+    """Send what ``compose`` returns unless an email under ``key`` went out
+    already; returns the number of messages sent (0 for a repeat).
+
+    For tasks, which may run twice (docs/operating.md#worker-recovery): the
+    key names the task run and a recipient's id, ``actor`` the task. The key
+    is written first, so a second run at the same time waits for the first
+    and then skips; ``compose`` (which may issue a link's token) and the send
+    run in the same transaction, so a send that fails, or a worker killed
+    before it, leaves no key and the next run sends. The one window left is a
+    worker killed after the mail server took the message and before the
+    commit: the next run sends again (at least once, never lost).
+    """
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(key=key, actor=actor)
+    except IntegrityError:
+        return 0
+    messages = list(compose())
+    if not messages:
+        # Nothing to send this time (the registration was cancelled…): a
+        # later run decides afresh.
+        transaction.set_rollback(True)
+        return 0
+    mailers.default.send_messages(messages)
+    return len(messages)

@@ -2,7 +2,8 @@
 
 Each is sent by one of the tasks below, which the participant services
 enqueue once the change that caused it was committed (arguments are
-registration ids only: the task table is not encrypted). They go only to
+registration ids only: the task table is not encrypted), once per task
+whatever the number of runs (``email_send_once``). They go only to
 the participant's own address, carry the event's details and a link with a
 fresh token, and nothing about anyone else.
 """
@@ -10,17 +11,19 @@ fresh token, and nothing about anyone else.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from waypoint.accounts.services import email_send_once
 from waypoint.activities.certificates import certificate_filename, certificate_pdf
 from waypoint.activities.models import Registration
 from waypoint.lib.pdf import PDF_TYPE
@@ -59,14 +62,14 @@ def feedback_token_issue(
 # --- The emails ---------------------------------------------------------------------
 
 
-def _send(
+def _message(
     registration: Registration,
     *,
     subject: str,
     template: str,
     context: dict[str, Any],
     attachment: tuple[str, bytes, str] | None = None,
-) -> None:
+) -> EmailMessage:
     event = registration.event
     title = str(event.translated("title", registration.language))
     context = {
@@ -85,111 +88,166 @@ def _send(
     )
     if attachment is not None:
         message.attach(*attachment)
-    mailers.default.send_messages([message])
+    return message
 
 
 def _live(registration: Registration) -> bool:
     return bool(registration.email) and registration.anonymised_at is None
 
 
-def registration_confirmation_send(*, registration_id: str) -> bool:
+def _send_once(key: str, name: str, compose: Callable[[], list[EmailMessage]]) -> bool:
+    """Compose and send under the task run's key: a second run of the same
+    task sends nothing and issues no new token (the link already sent keeps
+    working)."""
+    return email_send_once(actor=f"task:{name}", key=key, compose=compose) > 0
+
+
+def registration_confirmation_send(*, registration_id: str, key: str) -> bool:
     """Confirmation (or waiting-list notice) with a cancellation link."""
-    registration, token = cancel_token_issue(registration_id=registration_id)
-    if not _live(registration) or registration.status == Registration.Status.CANCELLED:
-        return False
-    with translation.override(registration.language):
-        confirmed = registration.status == Registration.Status.CONFIRMED
-        _send(
-            registration,
-            subject=_("Registration confirmed")
-            if confirmed
-            else _("On the waiting list"),
-            template="registration.txt",
-            context={
-                "cancel_link": absolute_url(
-                    reverse("activities:registration_cancel", kwargs={"token": token})
-                ),
-                "retention_days": settings.WAYPOINT_REGISTRATION_RETENTION_DAYS,
-            },
-        )
-    return True
 
-
-def registration_promoted_send(*, registration_id: str) -> bool:
-    registration, token = cancel_token_issue(registration_id=registration_id)
-    if not _live(registration) or registration.status != Registration.Status.CONFIRMED:
-        return False
-    with translation.override(registration.language):
-        _send(
-            registration,
-            subject=_("A place for you"),
-            template="promoted.txt",
-            context={
-                "cancel_link": absolute_url(
-                    reverse("activities:registration_cancel", kwargs={"token": token})
+    def compose() -> list[EmailMessage]:
+        registration, token = cancel_token_issue(registration_id=registration_id)
+        if (
+            not _live(registration)
+            or registration.status == Registration.Status.CANCELLED
+        ):
+            return []
+        with translation.override(registration.language):
+            confirmed = registration.status == Registration.Status.CONFIRMED
+            return [
+                _message(
+                    registration,
+                    subject=_("Registration confirmed")
+                    if confirmed
+                    else _("On the waiting list"),
+                    template="registration.txt",
+                    context={
+                        "cancel_link": absolute_url(
+                            reverse(
+                                "activities:registration_cancel",
+                                kwargs={"token": token},
+                            )
+                        ),
+                        "retention_days": (
+                            settings.WAYPOINT_REGISTRATION_RETENTION_DAYS
+                        ),
+                    },
                 )
-            },
-        )
-    return True
+            ]
+
+    return _send_once(key, "registration_confirmation", compose)
 
 
-def certificate_send(*, registration_id: str) -> bool:
-    registration = Registration.objects.select_related("event__organiser").get(
-        pk=registration_id
-    )
-    if not _live(registration) or registration.certificate_issued_at is None:
-        return False
-    with translation.override(registration.language):
-        _send(
-            registration,
-            subject=_("Certificate of attendance"),
-            template="certificate.txt",
-            context={},
-            attachment=(
-                certificate_filename(registration),
-                certificate_pdf(registration),
-                PDF_TYPE,
-            ),
-        )
-    return True
-
-
-def feedback_request_send(*, registration_id: str) -> bool:
-    registration, token = feedback_token_issue(registration_id=registration_id)
-    if not _live(registration) or not registration.attended:
-        return False
-    with translation.override(registration.language):
-        _send(
-            registration,
-            subject=_("Your feedback"),
-            template="feedback.txt",
-            context={
-                "feedback_link": absolute_url(
-                    reverse("activities:feedback", kwargs={"token": token})
+def registration_promoted_send(*, registration_id: str, key: str) -> bool:
+    def compose() -> list[EmailMessage]:
+        registration, token = cancel_token_issue(registration_id=registration_id)
+        if (
+            not _live(registration)
+            or registration.status != Registration.Status.CONFIRMED
+        ):
+            return []
+        with translation.override(registration.language):
+            return [
+                _message(
+                    registration,
+                    subject=_("A place for you"),
+                    template="promoted.txt",
+                    context={
+                        "cancel_link": absolute_url(
+                            reverse(
+                                "activities:registration_cancel",
+                                kwargs={"token": token},
+                            )
+                        )
+                    },
                 )
-            },
+            ]
+
+    return _send_once(key, "registration_promoted", compose)
+
+
+def certificate_send(*, registration_id: str, key: str) -> bool:
+    def compose() -> list[EmailMessage]:
+        registration = Registration.objects.select_related("event__organiser").get(
+            pk=registration_id
         )
-    return True
+        if not _live(registration) or registration.certificate_issued_at is None:
+            return []
+        with translation.override(registration.language):
+            return [
+                _message(
+                    registration,
+                    subject=_("Certificate of attendance"),
+                    template="certificate.txt",
+                    context={},
+                    attachment=(
+                        certificate_filename(registration),
+                        certificate_pdf(registration),
+                        PDF_TYPE,
+                    ),
+                )
+            ]
+
+    return _send_once(key, "certificate_send", compose)
+
+
+def feedback_request_send(*, registration_id: str, key: str) -> bool:
+    def compose() -> list[EmailMessage]:
+        registration, token = feedback_token_issue(registration_id=registration_id)
+        if not _live(registration) or not registration.attended:
+            return []
+        with translation.override(registration.language):
+            return [
+                _message(
+                    registration,
+                    subject=_("Your feedback"),
+                    template="feedback.txt",
+                    context={
+                        "feedback_link": absolute_url(
+                            reverse("activities:feedback", kwargs={"token": token})
+                        )
+                    },
+                )
+            ]
+
+    return _send_once(key, "feedback_request", compose)
 
 
 # --- The tasks that send them ---------------------------------------------------
+# Each passes its run's id as the emails' idempotency key.
 
 
-@task
-def registration_confirmation_task(registration_id: str) -> bool:
-    return registration_confirmation_send(registration_id=registration_id)
+@task(takes_context=True)
+def registration_confirmation_task(
+    context: TaskContext[..., bool], registration_id: str
+) -> bool:
+    return registration_confirmation_send(
+        registration_id=registration_id, key=str(context.task_result.id)
+    )
 
 
-@task
-def registration_promoted_task(registration_id: str) -> bool:
-    return registration_promoted_send(registration_id=registration_id)
+@task(takes_context=True)
+def registration_promoted_task(
+    context: TaskContext[..., bool], registration_id: str
+) -> bool:
+    return registration_promoted_send(
+        registration_id=registration_id, key=str(context.task_result.id)
+    )
 
 
-@task
-def certificate_send_task(registration_id: str) -> bool:
-    return certificate_send(registration_id=registration_id)
+@task(takes_context=True)
+def certificate_send_task(
+    context: TaskContext[..., bool], registration_id: str
+) -> bool:
+    return certificate_send(
+        registration_id=registration_id, key=str(context.task_result.id)
+    )
 
 
-@task
-def feedback_request_task(registration_id: str) -> bool:
-    return feedback_request_send(registration_id=registration_id)
+@task(takes_context=True)
+def feedback_request_task(
+    context: TaskContext[..., bool], registration_id: str
+) -> bool:
+    return feedback_request_send(
+        registration_id=registration_id, key=str(context.task_result.id)
+    )

@@ -7,14 +7,17 @@ the link asks for the sign-in and second factor.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
-from django.tasks import task
+from django.core.mail import EmailMessage
+from django.tasks import TaskContext, task
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from waypoint.accounts.models import User
+from waypoint.accounts.services import email_send_once
 from waypoint.lib.urls import absolute_url
 
 
@@ -23,18 +26,21 @@ def _language_of(code: str) -> str:
     return code if code in supported else settings.LANGUAGE_CODE
 
 
-@task
-def referral_notify_mail(user_ids: list[int], referral_id: int | None) -> int:
+@task(takes_context=True)
+def referral_notify_mail(
+    context: TaskContext[..., int], user_ids: list[int], referral_id: int | None
+) -> int:
     """One message per active user with an address, linking to the referral
-    (or to the inbox when several referrals changed at once)."""
+    (or to the inbox when several referrals changed at once). Each goes once
+    per task, whatever the number of runs (``email_send_once``)."""
     recipients = (
         User.objects.filter(pk__in=user_ids, is_active=True)
         .exclude(email="")
         .order_by("pk")
-        .values_list("email", "language")
+        .values_list("pk", "email", "language")
     )
-    messages = []
-    for address, language in recipients:
+    sent = 0
+    for pk, address, language in recipients:
         # In the language the person reads Waypoint in, link included: a
         # referral from another country reaches them in their own language.
         with translation.override(_language_of(language)):
@@ -45,9 +51,10 @@ def referral_notify_mail(user_ids: list[int], referral_id: int | None) -> int:
             )
             subject = _("Waypoint: a referral for you")
             body = _("A referral for you: %(link)s") % {"link": absolute_url(path)}
-        messages.append(
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        sent += email_send_once(
+            actor="task:referral_notify_mail",
+            key=f"{context.task_result.id}:user:{pk}",
+            compose=partial(list, [message]),
         )
-    if messages:
-        mailers.default.send_messages(messages)
-    return len(messages)
+    return sent
