@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from generate import configure, database_reset, people_and_cases, progress
-from timing import Figures, Samples, load_note, percentile, repeat_argument, timed
+from timing import Figures, Samples, load_note, repeat_argument, timed
 
 
 def _configure(cases: int, seed: int) -> Path:
@@ -251,13 +251,7 @@ def main() -> None:
             ("list_p95", "case list p95", list_times),
             ("case_page_p95", "case page p95", page_times),
         ):
-            figures.add(
-                name,
-                "ms",
-                percentile([t for t, _f in pairs], 95),
-                percentile([f for _t, f in pairs], 95),
-                label,
-            )
+            figures.add_percentile(name, "ms", pairs, 95, label)
 
     print(f"\n{samples.table()}\n\n{figures.table()}\n({load_note()})")
     print(figures.line(cases=args.cases))

@@ -40,7 +40,6 @@ from timing import (
     Figures,
     Samples,
     load_note,
-    percentile,
     repeat_argument,
     timed,
     timed_write,
@@ -269,13 +268,7 @@ def main() -> None:
                     raise SystemExit(f"{label}: HTTP {response.status_code} for {url}")
                 samples.add(label, seconds, floor)
                 inbox.append((seconds * 1000, floor * 1000))
-        figures.add(
-            "inbox_p95",
-            "ms",
-            percentile([t for t, _f in inbox], 95),
-            percentile([f for _t, f in inbox], 95),
-            "inbox p95",
-        )
+        figures.add_percentile("inbox_p95", "ms", inbox, 95, "inbox p95")
     received = Referral.objects.filter(recipient__memberships__user=reader).count()
     print(f"\n{samples.table()}\n\n{figures.table()}")
     print(f"(the recipient's inbox holds {received} referrals; {load_note()})")

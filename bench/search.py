@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from generate import var_dir
-from timing import Figures, load_note, percentile, repeat_argument, timed
+from timing import Figures, load_note, repeat_argument, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -184,22 +184,9 @@ def main() -> None:
                 db_samples.append(search(params)[1:])
                 http[label].append(samples[-1])
                 db[label].append(db_samples[-1])
-        times, floors = [t for t, _f in samples], [f for _t, f in samples]
         for q in (50, 95, 99):
-            figures.add(
-                f"p{q}",
-                "ms",
-                percentile(times, q),
-                percentile(floors, q),
-                f"HTTP p{q}",
-            )
-        figures.add(
-            "db_p95",
-            "ms",
-            percentile([t for t, _f in db_samples], 95),
-            percentile([f for _t, f in db_samples], 95),
-            "run_search p95",
-        )
+            figures.add_percentile(f"p{q}", "ms", samples, q, f"HTTP p{q}")
+        figures.add_percentile("db_p95", "ms", db_samples, 95, "run_search p95")
 
     width = max(len(label) for label, *_ in prepared)
     print(

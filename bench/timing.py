@@ -244,6 +244,24 @@ class Figures:
         figure.values.append(value)
         figure.floors.append(floor)
 
+    def add_percentile(
+        self,
+        name: str,
+        unit: str,
+        pairs: Sequence[tuple[float, float]],
+        q: float,
+        label: str,
+    ) -> None:
+        """Add the ``q``-th percentile of (time, floor) ``pairs``: of the
+        times and of the floors, each taken on its own."""
+        self.add(
+            name,
+            unit,
+            percentile([time for time, _floor in pairs], q),
+            percentile([floor for _time, floor in pairs], q),
+            label,
+        )
+
     def median(self, name: str) -> float:
         """The median over the repetitions of the figure ``name``."""
         return statistics.median(self._figures[name].values)

@@ -8,7 +8,7 @@ Audit details never carry personal data of the people assisted.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -404,10 +404,11 @@ def password_changed_record(*, user: User, reset: bool) -> None:
 
 @transaction.atomic
 def email_send_once(
-    *, actor: str, key: str, compose: Callable[[], Sequence[EmailMessage]]
-) -> int:
-    """Send what ``compose`` returns unless an email under ``key`` went out
-    already; returns the number of messages sent (0 for a repeat).
+    *, actor: str, key: str, compose: Callable[[], EmailMessage | None]
+) -> bool:
+    """Send the message ``compose`` returns unless an email under ``key`` went
+    out already; returns whether it was sent (not for a repeat, nor when
+    ``compose`` finds nothing to send).
 
     For tasks, which may run twice (docs/operating.md#worker-recovery): the
     key names the task run and a recipient's id, ``actor`` the task. The key
@@ -422,12 +423,12 @@ def email_send_once(
         with transaction.atomic():
             SentEmail.objects.create(key=key, actor=actor)
     except IntegrityError:
-        return 0
-    messages = list(compose())
-    if not messages:
+        return False
+    message = compose()
+    if message is None:
         # Nothing to send this time (the registration was cancelled…): a
         # later run decides afresh.
         transaction.set_rollback(True)
-        return 0
-    mailers.default.send_messages(messages)
-    return len(messages)
+        return False
+    mailers.default.send_messages([message])
+    return True

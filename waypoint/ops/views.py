@@ -51,11 +51,21 @@ def task_queue_check() -> None:
     DBTaskResult.objects.order_by().values_list("pk", flat=True).first()
 
 
+# Once every migration of this process's code is applied it stays applied
+# (the code cannot change under a running process), so the check, which reads
+# every migration file, runs until it first passes and not on every probe.
+migrations_known_applied = False
+
+
 def migrations_check() -> None:
+    global migrations_known_applied
+    if migrations_known_applied:
+        return
     connection = connections[DEFAULT_DB_ALIAS]
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise RuntimeError("migrations are not all applied")
+    migrations_known_applied = True
 
 
 CHECKS: dict[str, Callable[[], None]] = {

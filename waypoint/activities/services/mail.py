@@ -95,120 +95,101 @@ def _live(registration: Registration) -> bool:
     return bool(registration.email) and registration.anonymised_at is None
 
 
-def _send_once(key: str, name: str, compose: Callable[[], list[EmailMessage]]) -> bool:
+def _send_once(key: str, name: str, compose: Callable[[], EmailMessage | None]) -> bool:
     """Compose and send under the task run's key: a second run of the same
     task sends nothing and issues no new token (the link already sent keeps
     working)."""
-    return email_send_once(actor=f"task:{name}", key=key, compose=compose) > 0
+    return email_send_once(actor=f"task:{name}", key=key, compose=compose)
+
+
+def _cancel_link(token: str) -> str:
+    return absolute_url(
+        reverse("activities:registration_cancel", kwargs={"token": token})
+    )
 
 
 def registration_confirmation_send(*, registration_id: str, key: str) -> bool:
     """Confirmation (or waiting-list notice) with a cancellation link."""
 
-    def compose() -> list[EmailMessage]:
+    def compose() -> EmailMessage | None:
         registration, token = cancel_token_issue(registration_id=registration_id)
         if (
             not _live(registration)
             or registration.status == Registration.Status.CANCELLED
         ):
-            return []
+            return None
         with translation.override(registration.language):
             confirmed = registration.status == Registration.Status.CONFIRMED
-            return [
-                _message(
-                    registration,
-                    subject=_("Registration confirmed")
-                    if confirmed
-                    else _("On the waiting list"),
-                    template="registration.txt",
-                    context={
-                        "cancel_link": absolute_url(
-                            reverse(
-                                "activities:registration_cancel",
-                                kwargs={"token": token},
-                            )
-                        ),
-                        "retention_days": (
-                            settings.WAYPOINT_REGISTRATION_RETENTION_DAYS
-                        ),
-                    },
-                )
-            ]
+            return _message(
+                registration,
+                subject=_("Registration confirmed")
+                if confirmed
+                else _("On the waiting list"),
+                template="registration.txt",
+                context={
+                    "cancel_link": _cancel_link(token),
+                    "retention_days": settings.WAYPOINT_REGISTRATION_RETENTION_DAYS,
+                },
+            )
 
     return _send_once(key, "registration_confirmation", compose)
 
 
 def registration_promoted_send(*, registration_id: str, key: str) -> bool:
-    def compose() -> list[EmailMessage]:
+    def compose() -> EmailMessage | None:
         registration, token = cancel_token_issue(registration_id=registration_id)
         if (
             not _live(registration)
             or registration.status != Registration.Status.CONFIRMED
         ):
-            return []
+            return None
         with translation.override(registration.language):
-            return [
-                _message(
-                    registration,
-                    subject=_("A place for you"),
-                    template="promoted.txt",
-                    context={
-                        "cancel_link": absolute_url(
-                            reverse(
-                                "activities:registration_cancel",
-                                kwargs={"token": token},
-                            )
-                        )
-                    },
-                )
-            ]
+            return _message(
+                registration,
+                subject=_("A place for you"),
+                template="promoted.txt",
+                context={"cancel_link": _cancel_link(token)},
+            )
 
     return _send_once(key, "registration_promoted", compose)
 
 
 def certificate_send(*, registration_id: str, key: str) -> bool:
-    def compose() -> list[EmailMessage]:
+    def compose() -> EmailMessage | None:
         registration = Registration.objects.select_related("event__organiser").get(
             pk=registration_id
         )
         if not _live(registration) or registration.certificate_issued_at is None:
-            return []
+            return None
         with translation.override(registration.language):
-            return [
-                _message(
-                    registration,
-                    subject=_("Certificate of attendance"),
-                    template="certificate.txt",
-                    context={},
-                    attachment=(
-                        certificate_filename(registration),
-                        certificate_pdf(registration),
-                        PDF_TYPE,
-                    ),
-                )
-            ]
+            return _message(
+                registration,
+                subject=_("Certificate of attendance"),
+                template="certificate.txt",
+                context={},
+                attachment=(
+                    certificate_filename(registration),
+                    certificate_pdf(registration),
+                    PDF_TYPE,
+                ),
+            )
 
     return _send_once(key, "certificate_send", compose)
 
 
 def feedback_request_send(*, registration_id: str, key: str) -> bool:
-    def compose() -> list[EmailMessage]:
+    def compose() -> EmailMessage | None:
         registration, token = feedback_token_issue(registration_id=registration_id)
         if not _live(registration) or not registration.attended:
-            return []
+            return None
         with translation.override(registration.language):
-            return [
-                _message(
-                    registration,
-                    subject=_("Your feedback"),
-                    template="feedback.txt",
-                    context={
-                        "feedback_link": absolute_url(
-                            reverse("activities:feedback", kwargs={"token": token})
-                        )
-                    },
-                )
-            ]
+            link = reverse("activities:feedback", kwargs={"token": token})
+            return _message(
+                registration,
+                subject=_("Your feedback"),
+                template="feedback.txt",
+                context={"feedback_link": absolute_url(link)},
+            )
 
     return _send_once(key, "feedback_request", compose)
 

@@ -44,18 +44,16 @@ def drill_mail(context: TaskContext[..., int], flags: str, pause: str) -> int:
     sent = email_send_once(
         actor="task:drill_mail",
         key=f"{context.task_result.id}:drill",
-        compose=lambda: [
-            EmailMessage(
-                "Task drill",
-                "One email.",
-                settings.DEFAULT_FROM_EMAIL,
-                ["drill@example.org"],
-            )
-        ],
+        compose=lambda: EmailMessage(
+            "Task drill",
+            "One email.",
+            settings.DEFAULT_FROM_EMAIL,
+            ["drill@example.org"],
+        ),
     )
     if first and pause == "after_send":
         _wait_to_be_killed(Path(flags))
-    return sent
+    return int(sent)
 
 
 def _wait_to_be_killed(flags: Path) -> None:

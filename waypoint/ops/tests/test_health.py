@@ -15,6 +15,8 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from waypoint.ops import views
+
 pytestmark = pytest.mark.django_db
 
 
@@ -77,9 +79,12 @@ def test_readiness_fails_when_the_cache_cannot_keep_a_value(
 
 
 def test_readiness_fails_while_a_migration_is_unapplied(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from django.db.migrations.recorder import MigrationRecorder
+
+    # As in a process that has not yet seen its migrations applied.
+    monkeypatch.setattr(views, "migrations_known_applied", False)
 
     recorder = MigrationRecorder(connection)
     last = recorder.migration_qs.filter(app="ops").order_by("-id").first() or (
@@ -91,6 +96,26 @@ def test_readiness_fails_while_a_migration_is_unapplied(
         response = Client().get("/readyz")
     assert response.status_code == 503
     assert "'migrations'" in caplog.text
+
+
+def test_readiness_reads_the_migration_files_only_until_they_are_applied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the migrations were found applied, a probe does not load every
+    migration file again (a load balancer asks every few seconds)."""
+    monkeypatch.setattr(views, "migrations_known_applied", False)
+    from django.db.migrations.executor import MigrationExecutor
+
+    loads: list[int] = []
+
+    def counting(*args: Any) -> Any:
+        loads.append(1)
+        return MigrationExecutor(*args)
+
+    monkeypatch.setattr("waypoint.ops.views.MigrationExecutor", counting)
+    assert Client().get("/readyz").status_code == 200
+    assert Client().get("/readyz").status_code == 200
+    assert loads == [1]
 
 
 def test_readiness_fails_without_the_task_queue_table(

@@ -26,6 +26,20 @@ def _language_of(code: str) -> str:
     return code if code in supported else settings.LANGUAGE_CODE
 
 
+def _notice(address: str, language: str, referral_id: int | None) -> EmailMessage:
+    # In the language the person reads Waypoint in, link included: a
+    # referral from another country reaches them in their own language.
+    with translation.override(_language_of(language)):
+        path = (
+            reverse("referrals:detail", kwargs={"pk": referral_id})
+            if referral_id is not None
+            else reverse("referrals:inbox")
+        )
+        subject = _("Waypoint: a referral for you")
+        body = _("A referral for you: %(link)s") % {"link": absolute_url(path)}
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+
+
 @task(takes_context=True)
 def referral_notify_mail(
     context: TaskContext[..., int], user_ids: list[int], referral_id: int | None
@@ -39,22 +53,11 @@ def referral_notify_mail(
         .order_by("pk")
         .values_list("pk", "email", "language")
     )
-    sent = 0
-    for pk, address, language in recipients:
-        # In the language the person reads Waypoint in, link included: a
-        # referral from another country reaches them in their own language.
-        with translation.override(_language_of(language)):
-            path = (
-                reverse("referrals:detail", kwargs={"pk": referral_id})
-                if referral_id is not None
-                else reverse("referrals:inbox")
-            )
-            subject = _("Waypoint: a referral for you")
-            body = _("A referral for you: %(link)s") % {"link": absolute_url(path)}
-        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        sent += email_send_once(
+    return sum(
+        email_send_once(
             actor="task:referral_notify_mail",
             key=f"{context.task_result.id}:user:{pk}",
-            compose=partial(list, [message]),
+            compose=partial(_notice, address, language, referral_id),
         )
-    return sent
+        for pk, address, language in recipients
+    )
