@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "waypoint.lib.middleware.PrivacyHeadersMiddleware",
+    # Before anything reads the address: one too long answers 414.
+    "waypoint.lib.middleware.AddressLengthMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,7 +88,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "waypoint.lib.middleware.PrivacyHeadersMiddleware",
     # Inside the privacy headers, the CSP and the language: the error pages it
     # renders get all three.
     "waypoint.lib.middleware.ErrorPagesMiddleware",
@@ -306,6 +308,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Oversized requests answer 400 and are logged as warnings, without a
+    # traceback (waypoint.lib.errors.OversizedRequestFilter).
+    "filters": {"oversized": {"()": "waypoint.lib.errors.OversizedRequestFilter"}},
+    "loggers": {
+        f"django.security.{name}": {"filters": ["oversized"]}
+        for name in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+    },
 }
 
 # SMTP unless in debug; `make run` sends mail to the console instead. Each

@@ -9,9 +9,13 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from waypoint.accounts.models import Profession, Role
+
+# The longest email address (RFC 5321), and longer than any username.
+LOGIN_MAX_LENGTH = 254
 
 
 class LoginForm(AllauthLoginForm):  # type: ignore[misc]
@@ -31,6 +35,11 @@ class LoginForm(AllauthLoginForm):  # type: ignore[misc]
         field.label = _("Username or email address")
         field.widget.attrs.pop("placeholder", None)
         field.widget.attrs["autocomplete"] = "username"
+        # No username or address is longer (the database would be asked to
+        # match a pattern of any length otherwise).
+        field.max_length = LOGIN_MAX_LENGTH  # type: ignore[attr-defined]
+        field.validators.append(MaxLengthValidator(LOGIN_MAX_LENGTH))
+        field.widget.attrs["maxlength"] = str(LOGIN_MAX_LENGTH)
         self.fields = {"username": field, **self.fields}
 
     def clean(self) -> dict[str, Any]:

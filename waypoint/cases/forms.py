@@ -41,6 +41,7 @@ from waypoint.directory.models import Attribute, Organization
 from waypoint.directory.taxonomies import term_id
 from waypoint.directory.taxonomy_data import AUTHORITY_ROLE, ORGANIZATION_KIND
 from waypoint.lib.countries import COUNTRY_CHOICES, language_name
+from waypoint.lib.forms import BoundedModelMultipleChoiceField
 
 # Languages offered for "languages spoken": the network's and those most often
 # spoken by the people its members assist.
@@ -441,7 +442,7 @@ class StageForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    staff = forms.ModelMultipleChoiceField(
+    staff = BoundedModelMultipleChoiceField(
         label=_("Assigned staff"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,

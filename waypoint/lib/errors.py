@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +21,24 @@ class NoPostDataReporterFilter(SafeExceptionReporterFilter):
         if request is None:
             return {}
         return dict.fromkeys(request.POST, self.cleansed_substitute)
+
+
+class OversizedRequestFilter(logging.Filter):
+    """A request over the size limits is the sender's mistake, not a bug.
+
+    Django answers it 400 (the site's page) and logs it on
+    ``django.security.RequestDataTooBig`` (or ``TooManyFieldsSent``,
+    ``TooManyFilesSent``) at ERROR, with a traceback. This filter keeps the
+    line, as a warning and without the traceback: the log stays a list of
+    real errors, and still shows that someone sends oversized forms.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.levelno = logging.WARNING
+        record.levelname = logging.getLevelName(logging.WARNING)
+        record.exc_info = None
+        record.exc_text = None
+        return True
 
 
 class ConcurrentUpdateError(Exception):

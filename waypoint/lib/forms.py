@@ -14,12 +14,43 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 
 from waypoint.lib.countries import COUNTRY_CODES, country_name, language_name
 
 # The languages the platform ships, in the order of settings.LANGUAGES.
 PLATFORM_LANGUAGES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+
+
+# The most rows a repeated part of a form (phones, opening hours, partners,
+# files) takes in one submission. Django builds as many forms as the sent
+# TOTAL_FORMS asks for, up to 1,000 more than this otherwise: a forged number
+# would make every such page build and render thousands of forms.
+FORMSET_ROWS_MAX = 50
+FORMSET_LIMITS: dict[str, Any] = {
+    "max_num": FORMSET_ROWS_MAX,
+    "absolute_max": FORMSET_ROWS_MAX,
+    "validate_max": True,
+}
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several records by id, where an id too large for the database is an
+    invalid choice, not a server error.
+
+    Django checks each id's type but looks them up with ``id IN (…)``, which
+    SQLite refuses with ``OverflowError`` for an integer over 64 bits.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        try:
+            return super()._check_values(value)  # type: ignore[misc]
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": "…"},
+            ) from None
 
 
 def language_choices(current: str = "") -> list[tuple[str, str]]:

@@ -10,6 +10,28 @@ from waypoint.lib.views import (
     unavailable_response,
 )
 
+# The longest address (path and query) the site reads, as gunicorn's
+# ``limit_request_line`` (4094 bytes for the whole request line) and most
+# proxies already cap it in production. A longer one answers 414 here too, so
+# that no page ever builds a redirect or a link from it: a login redirect
+# carries the address it came from, and Django refuses redirects over 16,384
+# characters with an error in the log.
+MAX_ADDRESS_LENGTH = 4094
+
+
+class AddressLengthMiddleware:
+    """Answer an over-long address with the site's 414 page, before anything
+    reads it (sessions, the second-factor check, the views)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        raw = request.META.get("QUERY_STRING", "")
+        if len(request.path) + len(raw) + 1 > MAX_ADDRESS_LENGTH:
+            return error_response(request, 414, with_database=False)
+        return self.get_response(request)
+
 
 class PrivacyHeadersMiddleware:
     """Keep pages out of shared caches and the browser's disk cache.

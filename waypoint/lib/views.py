@@ -1,4 +1,4 @@
-"""The site's error pages: 400, 403, 404, 405, 429, 500 and 503.
+"""The site's error pages: 400, 403, 404, 405, 414, 429, 500 and 503.
 
 A person looking for help who mistypes a link must keep the way out: every
 error page is a page of the site, in the site's layout and the person's
@@ -40,6 +40,13 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # What each page says: its title, what happened, what to do next.
 MESSAGES: dict[int | str, tuple[Promise, Promise, Promise]] = {
     400: (
+        _("The request could not be understood"),
+        _("Something in the address or in the form that was sent is not valid."),
+        _("Go back, check what you typed and try again, or search the directory."),
+    ),
+    # An address too long to read (waypoint.lib.middleware): the 400 text,
+    # which says the address is not valid, fits it.
+    414: (
         _("The request could not be understood"),
         _("Something in the address or in the form that was sent is not valid."),
         _("Go back, check what you typed and try again, or search the directory."),
@@ -94,6 +101,7 @@ MESSAGES: dict[int | str, tuple[Promise, Promise, Promise]] = {
 API_MESSAGES: dict[int, Promise] = {
     400: _("Bad request."),
     403: _("Forbidden."),
+    414: _("Bad request."),
     404: _("No such object."),
     405: _("Method not allowed."),
     429: _("Too many requests."),

@@ -32,7 +32,7 @@ from waypoint.activities.models import (
 from waypoint.activities.services import manage as services
 from waypoint.activities.services.participants import event_has_registrations
 from waypoint.directory.forms.common import FormsetPart
-from waypoint.lib.forms import choices_set, country_choices
+from waypoint.lib.forms import FORMSET_LIMITS, choices_set, country_choices
 
 # --- Events -----------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ class _ParticipantRows(forms.BaseFormSet[ParticipantRowForm]):
 
 
 ParticipantRowFormSet = formset_factory(
-    ParticipantRowForm, formset=_ParticipantRows, extra=3
+    ParticipantRowForm, formset=_ParticipantRows, extra=3, **FORMSET_LIMITS
 )
 
 _INSTITUTION_LINE = re.compile(r"^(?P<name>.+?)(?:\s*:\s*(?P<count>\d+))?$")

@@ -24,6 +24,7 @@ from waypoint.activities.models import AnnualReport, Department, Partnership, St
 from waypoint.activities.services import manage as services
 from waypoint.directory.forms.common import FormsetPart
 from waypoint.directory.models import Organization
+from waypoint.lib.forms import FORMSET_LIMITS
 
 # --- The organisation: partners, departments, annual report ---------------
 
@@ -90,7 +91,12 @@ class StaffCountForm(StaffModelForm):
 
 
 StaffCountFormSet = inlineformset_factory(
-    Department, StaffCount, form=StaffCountForm, extra=1, can_delete=True
+    Department,
+    StaffCount,
+    form=StaffCountForm,
+    extra=1,
+    can_delete=True,
+    **FORMSET_LIMITS,
 )
 
 

@@ -22,6 +22,7 @@ from waypoint.activities.forms.common import (
 from waypoint.activities.models import Project, ProjectPartner
 from waypoint.activities.services import manage as services
 from waypoint.directory.forms.common import FormsetPart
+from waypoint.lib.forms import FORMSET_LIMITS
 
 # --- Projects ---------------------------------------------------------------------
 
@@ -69,7 +70,12 @@ class PartnerForm(PartnerModelForm):
 
 
 ProjectPartnerFormSet = inlineformset_factory(
-    Project, ProjectPartner, form=PartnerForm, extra=1, can_delete=True
+    Project,
+    ProjectPartner,
+    form=PartnerForm,
+    extra=1,
+    can_delete=True,
+    **FORMSET_LIMITS,
 )
 
 

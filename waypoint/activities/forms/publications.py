@@ -31,7 +31,7 @@ from waypoint.activities.publication_files import (
 from waypoint.activities.services import manage as services
 from waypoint.directory.forms.common import SPOKEN_LANGUAGE_CODES, FormsetPart
 from waypoint.lib.countries import language_name
-from waypoint.lib.forms import PLATFORM_LANGUAGES, choices_set
+from waypoint.lib.forms import FORMSET_LIMITS, PLATFORM_LANGUAGES, choices_set
 
 # --- Publications and campaigns -----------------------------------------------------
 
@@ -165,7 +165,12 @@ class PublicationFileForm(PublicationFileModelForm):
 
 
 PublicationFileFormSet = inlineformset_factory(
-    Publication, PublicationFile, form=PublicationFileForm, extra=1, can_delete=True
+    Publication,
+    PublicationFile,
+    form=PublicationFileForm,
+    extra=1,
+    can_delete=True,
+    **FORMSET_LIMITS,
 )
 
 

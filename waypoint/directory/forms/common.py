@@ -31,7 +31,12 @@ from waypoint.directory.models import (
 )
 from waypoint.directory.services import ChildChanges
 from waypoint.lib.countries import COUNTRY_CODES, language_name
-from waypoint.lib.forms import PLATFORM_LANGUAGES, ErrorItem, form_errors
+from waypoint.lib.forms import (
+    FORMSET_LIMITS,
+    PLATFORM_LANGUAGES,
+    ErrorItem,
+    form_errors,
+)
 from waypoint.lib.phones import InvalidPhoneNumberError, phone_display, phone_parse
 
 # django-stubs makes these generic for the type checker only.
@@ -320,19 +325,29 @@ class RequiredDocumentForm(_DocumentModelForm):
 
 
 OrganizationPhoneFormSet = inlineformset_factory(
-    Organization, Phone, form=PhoneForm, fk_name="organization", extra=1
+    Organization,
+    Phone,
+    form=PhoneForm,
+    fk_name="organization",
+    extra=1,
+    **FORMSET_LIMITS,
 )
 ServicePhoneFormSet = inlineformset_factory(
-    Service, Phone, form=PhoneForm, fk_name="service", extra=1
+    Service, Phone, form=PhoneForm, fk_name="service", extra=1, **FORMSET_LIMITS
 )
 LocationPhoneFormSet = inlineformset_factory(
-    Location, Phone, form=PhoneForm, fk_name="location", extra=1
+    Location, Phone, form=PhoneForm, fk_name="location", extra=1, **FORMSET_LIMITS
 )
 ScheduleFormSet = inlineformset_factory(
-    Service, Schedule, form=ScheduleForm, fk_name="service", extra=1
+    Service, Schedule, form=ScheduleForm, fk_name="service", extra=1, **FORMSET_LIMITS
 )
 RequiredDocumentFormSet = inlineformset_factory(
-    Service, RequiredDocument, form=RequiredDocumentForm, fk_name="service", extra=1
+    Service,
+    RequiredDocument,
+    form=RequiredDocumentForm,
+    fk_name="service",
+    extra=1,
+    **FORMSET_LIMITS,
 )
 
 

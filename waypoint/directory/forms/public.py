@@ -60,6 +60,11 @@ class _SomeOf(forms.MultipleChoiceField):
 
     codes: frozenset[str] = frozenset()
 
+    def to_python(self, value: Any) -> list[str]:
+        # An empty choice (``?type=``, a reset filter) means no choice, as an
+        # empty single choice does, not an invalid one.
+        return [item for item in super().to_python(value) if item != ""]
+
     def valid_value(self, value: Any) -> bool:
         return str(value) in self.codes
 

@@ -78,6 +78,18 @@ def test_each_filter_narrows_the_results(client: Client) -> None:
     assert _names(_get(client, free="on")[1]) == ["Alpha"]
 
 
+def test_an_empty_choice_is_no_filter_not_an_error(client: Client) -> None:
+    """A reset filter arrives as ``?type=``: all services, no error."""
+    service_make(name="Alpha", types=["shelter"], free=True)
+    service_make(name="Beta", types=["hotline"], free=True)
+    response = client.get(_url() + "?type=&target=&lang=&free=1")
+    assert response.status_code == 200
+    assert sorted(_names(response.content.decode())) == ["Alpha", "Beta"]
+    # An empty choice beside a real one keeps the real one.
+    response = client.get(_url() + "?type=&type=shelter")
+    assert _names(response.content.decode()) == ["Alpha"]
+
+
 def test_counts_are_shown_for_the_results_and_each_filter_value(client: Client) -> None:
     """The page says how many services it found and how many per filter value."""
     service_make(name="Alpha", types=["shelter"], languages=["ro"])
