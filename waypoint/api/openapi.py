@@ -88,6 +88,10 @@ def json_content(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
+# Any address whose path and query pass 4,094 characters is refused before it
+# reaches a view (waypoint.lib.middleware.AddressLengthMiddleware).
+TOO_LONG = "The address (path and query) is longer than 4,094 characters."
+
 
 def responses(schema: dict[str, Any], description: str) -> dict[int, Any]:
     return {
@@ -95,6 +99,7 @@ def responses(schema: dict[str, Any], description: str) -> dict[int, Any]:
         304: {"description": "Not modified since the ETag given in If-None-Match."},
         400: json_content(ERROR, "A malformed parameter, named in the body."),
         404: json_content(ERROR, "No such object."),
+        414: json_content(ERROR, TOO_LONG),
         429: json_content(
             ERROR, "Too many requests; Retry-After says when to try again."
         ),

@@ -109,6 +109,7 @@ ERRORS: dict[int, Any] = {
     401: s.ApiError,
     403: s.ApiError,
     404: s.ApiError,
+    414: s.ApiError,
     422: s.ApiError,
     429: s.ApiError,
 }
