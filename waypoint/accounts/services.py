@@ -84,6 +84,18 @@ def audit_event_record(
     )
 
 
+def audit_instance_event_record(*, action: str, details: dict[str, Any]) -> AuditEvent:
+    """Append one audit row about the whole instance (a backup, a restore),
+    done by an operator at the command line rather than by an account."""
+    return AuditEvent.objects.create(
+        actor=None,
+        action=action,
+        target_type="instance",
+        target_id="-",
+        details=details,
+    )
+
+
 # --- Permission checks (the second lock behind the views) -----------------------
 
 

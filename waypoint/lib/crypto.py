@@ -72,6 +72,7 @@ __all__ = [
     "encrypted_models",
     "generate_blind_index_key",
     "generate_field_key",
+    "key_fingerprints",
     "normalise_for_index",
     "register_rotation",
     "rotate_bytes",
@@ -159,6 +160,22 @@ def configuration_problems() -> list[str]:
     if settings.SECRET_KEY in field_keys:
         problems.append("WAYPOINT_FIELD_KEYS must not contain the SECRET_KEY.")
     return problems
+
+
+def key_fingerprints() -> dict[str, list[str]]:
+    """What tells two instances' keys apart without revealing them: the first
+    16 hex digits of an HMAC-SHA256 of a fixed message under each key (in a
+    backup's manifest, so a restore can say the keys are not the backup's)."""
+
+    def mark(key: str) -> str:
+        digest = hmac.new(key.encode(), b"waypoint-key-fingerprint", hashlib.sha256)
+        return digest.hexdigest()[:16]
+
+    index_key = str(getattr(settings, "WAYPOINT_BLIND_INDEX_KEY", "") or "")
+    return {
+        "field_keys": [mark(key) for key in _field_key_values()],
+        "blind_index_key": [mark(index_key)] if index_key else [],
+    }
 
 
 @dataclass(frozen=True)
