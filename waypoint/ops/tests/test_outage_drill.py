@@ -22,9 +22,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,14 +32,13 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from waypoint.accounts.models import User
+from waypoint.ops.tests.servers import START_TIMEOUT, get, gunicorn
 
 pytestmark = pytest.mark.drill
 
 ROOT = Path(__file__).resolve().parents[3]
 PG_BIN = Path(os.environ.get("WAYPOINT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 PORTS = range(18200, 18300)
-# Bounds of every wait: a drill that hangs fails instead.
-START_TIMEOUT = 60.0
 
 
 def _sqlite_pass() -> bool:
@@ -58,15 +54,6 @@ def _free_port() -> int:
                 continue
             return port
     raise AssertionError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
-
-
-def _get(url: str) -> tuple[int, dict[str, str], str]:
-    """Status, headers and body of a GET, whatever the status."""
-    try:
-        with urllib.request.urlopen(url, timeout=15) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
 
 
 class Cluster:
@@ -122,45 +109,6 @@ def cluster() -> Iterator[Cluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _gunicorn(database_url: str, log: Path) -> Iterator[str]:
-    """The web server as docs/operating.md starts it, on a free port."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "WAYPOINT_HTTPS": "0",
-        "WAYPOINT_PLAIN_STATIC": "1",
-        "DEBUG": "0",
-        "WAYPOINT_TASKS_BACKEND": "database",
-    }
-    env.pop("REDIS_URL", None)
-    bindir = Path(sys.executable).parent
-    with log.open("w") as output:
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(bindir / "gunicorn"), "config.wsgi", "--bind",
-                f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
-            ],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while True:
-                assert server.poll() is None, log.read_text()
-                with contextlib.suppress(OSError):
-                    if _get(f"{base}/healthz")[0] == 200:
-                        break
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-
-
 def test_a_database_restart_costs_only_the_requests_in_flight(
     cluster: Cluster, tmp_path: Path
 ) -> None:
@@ -172,27 +120,32 @@ def test_a_database_restart_costs_only_the_requests_in_flight(
         cwd=ROOT, env=env, check=True, capture_output=True, timeout=600,
     )  # fmt: skip
     log = tmp_path / "gunicorn.log"
-    with _gunicorn(cluster.url, log) as base:
+    with gunicorn(
+        {"DATABASE_URL": cluster.url, "WAYPOINT_TASKS_BACKEND": "database"},
+        log,
+        workers=2,
+        options=("--access-logfile", "-"),
+    ) as base:
         page = f"{base}/ro/search/?q=ajutor"
-        assert _get(page)[0] == 200
-        assert _get(f"{base}/readyz")[0] == 200
+        assert get(page)[0] == 200
+        assert get(f"{base}/readyz")[0] == 200
 
         cluster.stop("fast")
         for _ in range(6):  # both workers, more than once each
-            status, headers, body = _get(page)
+            status, headers, body = get(page)
             assert status == 503, body[:500]
             assert headers["Retry-After"] == "30"
             assert "Serviciul este temporar indisponibil" in body
             assert "data-quick-exit" in body
-        assert _get(f"{base}/readyz")[:3:2] == (503, "unavailable\n")
-        assert _get(f"{base}/healthz")[0] == 200
-        status, headers, body = _get(f"{base}/api/hsds/services")
+        assert get(f"{base}/readyz")[:3:2] == (503, "unavailable\n")
+        assert get(f"{base}/healthz")[0] == 200
+        status, headers, body = get(f"{base}/api/hsds/services")
         assert (status, headers["Content-Type"]) == (503, "application/json")
 
         cluster.start()
         # The same server, not restarted: every worker serves again.
-        assert [_get(page)[0] for _ in range(6)] == [200] * 6
-        assert _get(f"{base}/readyz")[0] == 200
+        assert [get(page)[0] for _ in range(6)] == [200] * 6
+        assert get(f"{base}/readyz")[0] == 200
     server_log = log.read_text()
     assert "Database unavailable (OperationalError" in server_log
     assert "Traceback" not in server_log
