@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from waypoint.directory.models import (
     Attribute,
@@ -577,9 +577,11 @@ def _fts_condition(terms: list[str]) -> tuple[str, str, list[Any]]:
     """Tables, score expression and parameters for the full-text match."""
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in terms)
+        # Ranked by the names only (migration 0009): the full vector of every
+        # match would be read from out-of-line storage.
         return (
             f"{_ENTRIES}, to_tsquery('simple', %s) AS tsq",
-            "ts_rank(se.search_vector, tsq)",
+            "ts_rank(se.name_vector, tsq)",
             [tsquery],
         )
     match = " ".join(f'"{t}"*' for t in terms)
@@ -714,7 +716,7 @@ def run_search(query: SearchQuery, *, now: datetime, facets: bool = True) -> Sea
         order, order_params = "se.name_doc", []
 
     offset = (max(query.page, 1) - 1) * query.per_page
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _index_scan_for_text(cursor, terms):
         found: list[tuple[Any, ...]] | None = None
         if terms and query.near is None and connection.vendor == "sqlite":
             found = _ranked_candidates(
@@ -760,6 +762,28 @@ def run_search(query: SearchQuery, *, now: datetime, facets: bool = True) -> Sea
     return SearchPage(
         service_ids=ids, total=total, facet_counts=counts, distances_km=distances
     )
+
+
+@contextmanager
+def _index_scan_for_text(cursor: Any, terms: list[str]) -> Iterator[None]:
+    """On PostgreSQL, find a text search's matches through the GIN index.
+
+    Once the table is analysed, PostgreSQL's estimates make a sequential scan
+    look as cheap as the index for a term that matches one service in eight,
+    but each row the scan tests has its ``search_vector`` read from
+    out-of-line storage: 390 ms against 38 ms at 100,000 services. The
+    setting is turned back on after the statement (inside a request's own
+    transaction it would otherwise last to that transaction's end).
+    """
+    if not terms or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan = on")
 
 
 # The text search's shortcut on SQLite: how many of the best full-text matches
