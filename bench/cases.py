@@ -28,7 +28,13 @@ import random
 import time
 from pathlib import Path
 
-from generate import configure, database_reset, people_and_cases, progress
+from generate import (
+    configure,
+    database_reset,
+    opened_history,
+    people_and_cases,
+    progress,
+)
 from timing import Figures, Samples, load_note, repeat_argument, timed
 
 
@@ -40,9 +46,9 @@ def _build(cases: int, seed: int) -> None:
     """People, cases, assignments, 'opened' events and audit rows, in bulk."""
     from django.utils import timezone
 
-    from waypoint.accounts.models import AuditEvent, Role
+    from waypoint.accounts.models import Role
     from waypoint.accounts.testing import staff_make
-    from waypoint.cases.models import CaseEvent, CodeCounter
+    from waypoint.cases.models import CodeCounter
     from waypoint.directory.testing import member_organization_make
 
     rng = random.Random(seed)
@@ -63,26 +69,7 @@ def _build(cases: int, seed: int) -> None:
     )
     for index, created in enumerate(batches):
         # Still inside the batch's transaction (the generator holds it open).
-        CaseEvent.objects.bulk_create(
-            [
-                CaseEvent(case_id=pk, at=at, actor=caseworker, kind="opened")
-                for pk, at in created
-            ]
-        )
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    at=at,
-                    actor=caseworker,
-                    action="case.opened",
-                    target_type="cases.case",
-                    target_id=str(pk),
-                    organization=organization,
-                    details={},
-                )
-                for pk, at in created
-            ]
-        )
+        opened_history(created, actor=caseworker, organization=organization)
         done += len(created)
         if index % 5 == 4 or done == cases:
             progress("cases", done, cases, started)

@@ -168,3 +168,31 @@ def people_and_cases(
                 [through(case_id=pk, user_id=caseworker.pk) for pk, _at in created]
             )
             yield created
+
+
+def opened_history(
+    created: list[tuple[int, datetime.datetime]],
+    *,
+    actor: User,
+    organization: MemberOrganization,
+) -> None:
+    """The 'opened' event and audit row of each case of a batch, as
+    ``case_open`` leaves them (call it inside the batch's transaction)."""
+    from waypoint.accounts.models import AuditEvent
+    from waypoint.cases.models import CaseEvent
+
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case_id=pk, at=at, actor=actor, kind="opened") for pk, at in created
+    )
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=at,
+            actor=actor,
+            action="case.opened",
+            target_type="cases.case",
+            target_id=str(pk),
+            organization=organization,
+            details={},
+        )
+        for pk, at in created
+    )

@@ -101,3 +101,49 @@ def test_each_bench_script_prints_every_time_with_its_floor_and_ratio(
         assert expected / 3 < ratio < expected * 3, (key, value, floor, ratio)
     for name in FAMILY_NAMES:
         assert name not in stdout and name not in stderr
+
+
+def test_the_load_bench_serves_the_mix_in_the_production_shape_and_cleans_up(
+    tmp_path: Path,
+) -> None:
+    """bench/load.py at tiny sizes: gunicorn, PostgreSQL, Redis and the task
+    worker serve the mix (signed-in caseworkers included) without an error or
+    an unexpected status, through the fixed phase and one saturation step,
+    and the last line holds every figure of issue 14; the scratch database is
+    gone afterwards. It takes its own database on the shared PostgreSQL
+    server, so it runs in both passes."""
+    import psycopg
+    import redis
+
+    name = f"waypoint_load_smoke_{os.getpid()}"
+    server = "postgres://postgres@127.0.0.1:5432"
+    try:
+        psycopg.connect(f"{server}/postgres", connect_timeout=5).close()
+        redis.Redis.from_url("redis://127.0.0.1:6379/12").ping()
+    except Exception as error:  # PostgreSQL or Redis not reachable
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"bench/load.py needs PostgreSQL and Redis: {error}")
+        pytest.skip("bench/load.py needs PostgreSQL and Redis on 127.0.0.1")
+    arguments = [
+        "--database-url", f"{server}/{name}", "--redis-url",
+        "redis://127.0.0.1:6379/12", "--workers", "2", "--services", "50",
+        "--cases", "20", "--referrals", "4", "--caseworkers", "1",
+        "--warmup", "0", "--rate", "5", "--duration", "3", "--step", "5",
+        "--step-seconds", "2", "--max-rate", "10",
+    ]  # fmt: skip
+    stdout, _stderr = _run("load", arguments, tmp_path)
+
+    figures = _last_line_figures(stdout)
+    assert list(figures)[:9] == [
+        "offered_rps", "achieved_rps", "search_p99_ms", "case_p99_ms",
+        "api_p99_ms", "errors", "non_2xx", "max_rps", "workers",
+    ]  # fmt: skip
+    assert figures["offered_rps"] == "5"
+    assert (figures["errors"], figures["non_2xx"]) == ("0", "0")
+    assert figures["workers"] == "2"
+    assert float(figures["achieved_rps"]) > 4
+    for key in ("search_p99_ms", "case_p99_ms", "api_p99_ms", "floor_search_ms"):
+        assert float(figures[key]) > 0, key
+    with psycopg.connect(f"{server}/postgres") as check:
+        left = check.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        assert left.fetchone() is None
