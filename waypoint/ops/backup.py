@@ -429,21 +429,65 @@ def backup_read(source: Path) -> dict[str, Any]:
         manifest: dict[str, Any] = json.loads(path.read_text())
     except (ValueError, UnicodeDecodeError) as error:
         raise BackupError(f"{path} is not valid JSON: {error}") from None
+    if not isinstance(manifest, dict):
+        raise BackupError(f"{path} is not a backup manifest (not a JSON object).")
     if manifest.get("format") != FORMAT:
         raise BackupError(
             f"{path}: backup format {manifest.get('format')!r}, this release "
             f"reads format {FORMAT}."
         )
-    if not (source / str(manifest.get("database_file"))).is_file():
+    for key, kind in _MANIFEST_KEYS.items():
+        if not isinstance(manifest.get(key), kind):
+            raise BackupError(f"{path}: {key!r} is missing or not a {kind.__name__}.")
+    if manifest["database_file"] not in (SQLITE_FILE, PG_FILE):
         raise BackupError(
-            f"{source} lacks its database file {manifest.get('database_file')}."
+            f"{path}: unknown database file {manifest['database_file']!r}."
         )
+    if not (source / manifest["database_file"]).is_file():
+        raise BackupError(
+            f"{source} lacks its database file {manifest['database_file']}."
+        )
+    for name in manifest["files"]:
+        _file_target(path, name)
+    entries = [*manifest["tables"].values(), *manifest["files"].values()]
+    if not all(isinstance(entry, dict) for entry in entries):
+        raise BackupError(f"{path}: a table or file entry is not a JSON object.")
     return manifest
+
+
+# What a manifest holds, and the type of each.
+_MANIFEST_KEYS: dict[str, type] = {
+    "created_at": str,
+    "vendor": str,
+    "database_file": str,
+    "migrations": list,
+    "tables": dict,
+    "files": dict,
+    "keys": dict,
+}
+
+
+def _file_target(manifest: Path, name: str) -> tuple[str, str]:
+    """The root and the path inside it of a file the manifest names; a name
+    that would leave its root (``..``, an absolute path) is refused."""
+    root_name, _slash, relative = str(name).partition("/")
+    parts = Path(relative).parts
+    if (
+        root_name not in ("private", "media")
+        or not parts
+        or Path(relative).is_absolute()
+        or ".." in parts
+    ):
+        raise BackupError(f"{manifest}: the file name {name!r} is not a backup file.")
+    return root_name, relative
 
 
 def _check_keys(manifest: dict[str, Any]) -> None:
     ours = key_fingerprints()
-    theirs = manifest["keys"]
+    theirs = {
+        name: [str(mark) for mark in manifest["keys"].get(name) or []]
+        for name in ("field_keys", "blind_index_key")
+    }
     if theirs["field_keys"] and not set(theirs["field_keys"]) & set(ours["field_keys"]):
         raise BackupError(
             "None of this instance's WAYPOINT_FIELD_KEYS is a key of the backup: "
@@ -563,7 +607,7 @@ def _pg_restore(database_file: Path) -> None:
 def _restore_files(source: Path, files: dict[str, Any]) -> None:
     roots = _file_roots()
     for name in files:
-        root_name, relative = name.split("/", 1)
+        root_name, relative = _file_target(source, name)
         target = roots[root_name] / relative
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         shutil.copyfile(source / root_name / relative, target)
@@ -584,9 +628,13 @@ def backup_verify(manifest: dict[str, Any], source: Path) -> Verification:
             result.differences.append(f"table {table}: missing")
         else:
             result.differences.append(
-                f"table {table}: {expected['rows']} rows in the backup, "
+                f"table {table}: {expected.get('rows')} rows in the backup, "
                 f"{found['rows']} here"
-                + (", with other contents" if found["rows"] == expected["rows"] else "")
+                + (
+                    ", with other contents"
+                    if found["rows"] == expected.get("rows")
+                    else ""
+                )
             )
     for table in sorted(set(ours) - set(theirs)):
         result.differences.append(f"table {table}: not in the backup")
@@ -595,7 +643,7 @@ def backup_verify(manifest: dict[str, Any], source: Path) -> Verification:
     for name, expected in sorted(manifest["files"].items()):
         root_name, relative = name.split("/", 1)
         path = roots[root_name] / relative
-        if path.is_file() and _sha256(path) == expected["sha256"]:
+        if path.is_file() and _sha256(path) == expected.get("sha256"):
             result.files_identical += 1
         else:
             result.differences.append(f"file {name}: missing or changed")
@@ -644,8 +692,23 @@ def _open_encrypted_values() -> tuple[int, int]:
 
 
 def _raw_tokens(model: type[models.Model]) -> Iterator[str]:
-    columns = [str(encrypted.column) for encrypted in encrypted_fields(model)]
+    """The tokens of ``model``'s encrypted columns that the database has: a
+    backup of an earlier release, not migrated yet, may lack some."""
+    table = model._meta.db_table
     with connection.cursor() as cursor:
+        if table not in connection.introspection.table_names(cursor):
+            return
+        present = {
+            column.name
+            for column in connection.introspection.get_table_description(cursor, table)
+        }
+        columns = [
+            str(encrypted.column)
+            for encrypted in encrypted_fields(model)
+            if encrypted.column in present
+        ]
+        if not columns:
+            return
         cursor.execute(
             f"SELECT {', '.join(_quote(c) for c in columns)} "  # noqa: S608
             f"FROM {_quote(model._meta.db_table)}"
