@@ -153,3 +153,17 @@ def test_ranked_pages_of_a_text_search_follow_one_order(
         monkeypatch.setattr(search, "_CANDIDATE_ROUNDS", rounds)
         assert pages() == everything
         assert pages(types=["shelter"]) == shelters
+
+
+def test_a_text_search_leaves_the_planner_as_it_found_it() -> None:
+    """On PostgreSQL a text search turns sequential scans off for its own
+    statements only: the request's later queries plan as usual."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner setting exists on PostgreSQL only")
+    service = service_make(name="Legal counselling")
+    with connection.cursor() as cursor:
+        assert _ids(text="legal") == [service.pk]
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
