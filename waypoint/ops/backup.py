@@ -285,6 +285,8 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
 def backup_create(*, actor: str, destination: Path) -> BackupSummary:
     """Write a backup of this instance into ``destination`` (a new folder)."""
     started = timezone.now()
+    if destination.exists() and not destination.is_dir():
+        raise BackupError(f"{destination} is a file: name a new folder.")
     if destination.exists() and any(destination.iterdir()):
         raise BackupError(f"{destination} exists and is not empty: name a new folder.")
     destination.mkdir(parents=True, exist_ok=True, mode=0o700)

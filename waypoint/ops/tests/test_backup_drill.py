@@ -351,6 +351,8 @@ def test_a_backup_of_a_newer_release_or_into_a_used_folder_is_refused(
     call_command("backup", str(backup))
     with pytest.raises(Exception, match="not empty: name a new folder"):
         call_command("backup", str(backup))
+    with pytest.raises(Exception, match="is a file: name a new folder"):
+        call_command("backup", str(backup / "manifest.json"))
     manifest_path = backup / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["migrations"].append("cases.9999_from_the_future")
