@@ -22,7 +22,6 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,42 +113,6 @@ def populated(
         size=len(PDF),
     )
     return case
-
-
-@pytest.fixture
-def fresh_database(tmp_path: Path) -> Iterator[Any]:
-    """Makes the database URL of a new, empty instance; drops PostgreSQL's."""
-    made: list[str] = []
-
-    def make(label: str) -> str:
-        if connection.vendor == "sqlite":
-            return f"sqlite:///{tmp_path / f'{label}.sqlite3'}"
-        import psycopg
-
-        settings_dict = connection.settings_dict
-        name = f"{settings_dict['NAME']}_{label}"[:63]
-        server = (
-            f"postgres://{settings_dict['USER'] or 'postgres'}@"
-            f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
-        )
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return f"{server}/{name}"
-
-    yield make
-    if made:
-        import psycopg
-
-        settings_dict = connection.settings_dict
-        server = (
-            f"postgres://{settings_dict['USER'] or 'postgres'}@"
-            f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
-        )
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            for name in made:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _instance(
