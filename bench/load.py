@@ -929,7 +929,6 @@ def run(args: argparse.Namespace) -> None:
                 "urls": urls,
                 "caseworker_cookies": [cookies[n] for n in data["caseworkers"]],
                 "recipient_cookies": cookies[data["recipient"]],
-                "referral_ids": data["referral_ids"],
                 "pool": {
                     "public": max(4, math.ceil(top * (1 - staff_share) * POOL_SECONDS)),
                     "staff": max(4, math.ceil(top * staff_share * POOL_SECONDS)),
@@ -939,7 +938,6 @@ def run(args: argparse.Namespace) -> None:
                 "warmup": args.warmup,
                 "saturation": args.saturation,
                 "step": args.step,
-                "below_step": args.below_step,
                 "step_seconds": args.step_seconds,
                 "max_rate": args.max_rate,
                 "transition_every": args.transition_every,

@@ -7,9 +7,10 @@ models. For each database it builds a throw-away instance (SQLite in a
 temporary folder; PostgreSQL in a scratch database ``waypoint_release_fixture``
 on the server of ``--postgres``, dropped afterwards) whose keys are the
 test-only ones in ``waypoint/ops/tests/fixtures/release-keys.env``, never
-used anywhere else. It writes through the services an organisation, a
-caseworker, a case with a document and a consent, and a referral with an
-attachment, and backs it up with ``manage.py backup`` into
+used anywhere else. It writes through the services
+(``waypoint.ops.testing``) an organisation, a caseworker, a case with a
+document and a consent, and a referral with an attachment, and backs it
+up with ``manage.py backup`` into
 ``waypoint/ops/tests/fixtures/release-sqlite/`` (the database gzipped, so
 that the repository holds tens of kilobytes, not megabytes) and
 ``release-postgresql/`` (``pg_dump``'s custom format is compressed already).
@@ -29,7 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "waypoint" / "ops" / "tests" / "fixtures"
 KEYS = FIXTURES / "release-keys.env"
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SCRATCH = "waypoint_release_fixture"
 
 
@@ -93,27 +93,17 @@ def build(vendor: str, server: str) -> None:
 
 
 def _write_instance(folder: Path) -> tuple[int, int]:
-    import datetime
-
     import django
 
     django.setup()
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
-    from django.utils import timezone
 
     from waypoint.accounts.models import Role
     from waypoint.accounts.testing import staff_make
     from waypoint.cases.models import CaseType
-    from waypoint.cases.services import (
-        CaseDetails,
-        PersonDetails,
-        case_intake,
-        consent_record,
-        document_add,
-    )
+    from waypoint.cases.services import CaseDetails, PersonDetails, case_intake
     from waypoint.directory.testing import member_organization_make
-    from waypoint.referrals.services import referral_message_add, referral_send
+    from waypoint.ops.testing import casework_make
 
     call_command("migrate", verbosity=0)
     sender = member_organization_make("Release fixture sender", country="RO")
@@ -134,36 +124,9 @@ def _write_instance(folder: Path) -> tuple[int, int]:
         case=CaseDetails(case_type=CaseType.THB_LABOUR, country_of_origin="MD"),
         staff=(caseworker,),
     )
-    document_add(
-        actor=caseworker,
-        case=case,
-        kind="other",
-        title="Statement",
-        upload=SimpleUploadedFile("statement.pdf", PDF),
-    )
-    consent_record(
-        actor=caseworker,
-        case=case,
-        scope="sharing",
-        method="signed",
-        given_on=datetime.date(2026, 12, 1),
-        data_categories=("identity", "situation", "needs"),
-        recipient=recipient.organization,
-    )
-    referral = referral_send(
-        actor=caseworker,
-        case=case,
-        recipient=recipient,
-        needs=["legal-counselling"],
-        respond_by=timezone.localdate() + datetime.timedelta(days=14),
-        data_categories=["identity"],
-    )
-    referral_message_add(
-        actor=caseworker,
-        referral=referral,
-        text="The statement is attached.",
-        uploads=[SimpleUploadedFile("statement.pdf", PDF)],
-    )
+    referral = casework_make(
+        caseworker=caseworker, case=case, recipient=recipient, attachment=True
+    ).referral
     call_command("backup", str(folder / "backup"), actor="release-fixture")
     return case.pk, referral.pk
 

@@ -772,17 +772,19 @@ def _index_scan_for_text(cursor: Any, terms: list[str]) -> Iterator[None]:
     look as cheap as the index for a term that matches one service in eight,
     but each row the scan tests has its ``search_vector`` read from
     out-of-line storage: 390 ms against 38 ms at 100,000 services. The
-    setting is turned back on after the search's statements: inside a
-    request's own transaction it would otherwise last to that transaction's
-    end. (When a statement fails, rolling the block back undoes it.)
+    setting ends with the block's transaction; inside a request's own
+    transaction it is turned back on after the search's statements. (When a
+    statement fails, rolling the block back undoes it.)
     """
     if not terms or connection.vendor != "postgresql":
         yield
         return
+    nested = connection.in_atomic_block
     with transaction.atomic():
         cursor.execute("SET LOCAL enable_seqscan = off")
         yield
-        cursor.execute("SET LOCAL enable_seqscan = on")
+        if nested:
+            cursor.execute("SET LOCAL enable_seqscan = on")
 
 
 # The text search's shortcut on SQLite: how many of the best full-text matches

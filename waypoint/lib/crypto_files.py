@@ -118,7 +118,9 @@ class FileRotation:
     rotated: int = 0
 
 
-def _stored_files(root: Path) -> list[Path]:
+def stored_files(root: Path) -> list[Path]:
+    """Every file under ``root`` (none if it does not exist), without the
+    temporary files of an interrupted rotation."""
     if not root.is_dir():
         return []
     return sorted(
@@ -140,7 +142,7 @@ def rotate_files(
     """
     storage = storage or EncryptedFileSystemStorage()
     result = FileRotation()
-    for path in _stored_files(Path(storage.location)):
+    for path in stored_files(Path(storage.location)):
         try:
             token = path.read_bytes()
         except FileNotFoundError:

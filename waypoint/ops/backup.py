@@ -44,6 +44,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from waypoint.accounts.services import audit_instance_event_record
 from waypoint.lib.crypto import (
     DecryptionError,
     decrypt_bytes,
@@ -52,6 +53,7 @@ from waypoint.lib.crypto import (
     encrypted_models,
     key_fingerprints,
 )
+from waypoint.lib.crypto_files import EncryptedFileSystemStorage, stored_files
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -173,12 +175,6 @@ def _file_roots() -> dict[str, Path]:
     }
 
 
-def _files_under(root: Path) -> list[Path]:
-    if not root.is_dir():
-        return []
-    return sorted(path for path in root.rglob("*") if path.is_file())
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -200,8 +196,6 @@ def _file_fields() -> list[tuple[type[models.Model], models.FileField]]:
 
 def _referenced_files(db: Any) -> dict[str, set[str]]:
     """The names each root's files have in the database read by ``db``."""
-    from waypoint.lib.crypto_files import EncryptedFileSystemStorage
-
     names: dict[str, set[str]] = {"private": set(), "media": set()}
     cursor = db.cursor()
     for model, file_field in _file_fields():
@@ -242,15 +236,10 @@ class BackupSummary:
     seconds: float
 
 
-def _database_settings() -> dict[str, Any]:
-    return dict(connection.settings_dict)
-
-
-def _pg_environment(
-    database: dict[str, Any], name: str | None = None
-) -> dict[str, str]:
-    """libpq's environment for the database of ``database`` (no password on a
+def _pg_environment() -> dict[str, str]:
+    """libpq's environment for this instance's database (no password on a
     command line)."""
+    database = connection.settings_dict
     env = dict(os.environ)
     for key, variable in (
         ("HOST", "PGHOST"),
@@ -260,7 +249,7 @@ def _pg_environment(
     ):
         if database.get(key):
             env[variable] = str(database[key])
-    env["PGDATABASE"] = name or str(database["NAME"])
+    env["PGDATABASE"] = str(database["NAME"])
     return env
 
 
@@ -317,14 +306,14 @@ def backup_create(*, actor: str, destination: Path) -> BackupSummary:
     (destination / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     seconds = (timezone.now() - started).total_seconds()
     rows = sum(table["rows"] for table in snapshot["tables"].values())
-    _audit(
-        actor=actor,
+    audit_instance_event_record(
         action="instance.backup",
         details={
             "tables": len(snapshot["tables"]),
             "rows": rows,
             "files": len(files),
             "folder": destination.name,
+            "by": actor,
         },
     )
     return BackupSummary(
@@ -359,7 +348,6 @@ def _pg_snapshot(target: Path) -> dict[str, Any]:
     """One REPEATABLE READ transaction exports its snapshot; ``pg_dump`` dumps
     exactly that snapshot while the same transaction reads the checksums."""
     pg_dump = _tool("pg_dump")
-    database = _database_settings()
     target.touch(mode=0o600)
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -375,7 +363,7 @@ def _pg_snapshot(target: Path) -> dict[str, Any]:
                 "--no-privileges",
                 f"--file={target}",
             ],
-            _pg_environment(database),
+            _pg_environment(),
             "pg_dump",
         )
         db = connection.connection
@@ -393,10 +381,8 @@ def _copy_files(
     files: dict[str, dict[str, Any]] = {}
     for root_name, root in _file_roots().items():
         present = set()
-        for path in _files_under(root):
+        for path in stored_files(root):
             relative = path.relative_to(root).as_posix()
-            if relative.startswith(".rotating-") or "/.rotating-" in relative:
-                continue  # an interrupted key rotation's temporary file
             copy = destination / root_name / relative
             copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             try:
@@ -526,7 +512,7 @@ def _check_empty() -> None:
             "restore only into a new, empty database."
         )
     for root_name, root in _file_roots().items():
-        if _files_under(root):
+        if stored_files(root):
             raise BackupError(
                 f"The {root_name} files folder {root} is not empty: restore only "
                 "into an instance without files."
@@ -557,10 +543,10 @@ def backup_restore(*, actor: str, source: Path) -> RestoreSummary:
         _pg_restore(database_file)
     _restore_files(source / "files", manifest["files"])
     verification = backup_verify(manifest, source)
-    _audit(
-        actor=actor,
+    audit_instance_event_record(
         action="instance.restored",
         details={
+            "by": actor,
             "backup_created_at": manifest["created_at"],
             "tables_identical": verification.tables_identical,
             "tables": verification.tables,
@@ -588,9 +574,8 @@ def _sqlite_restore(database_file: Path) -> None:
 
 def _pg_restore(database_file: Path) -> None:
     pg_restore = _tool("pg_restore")
-    database = _database_settings()
+    env = _pg_environment()
     connection.close()
-    env = _pg_environment(database)
     _run(
         [
             pg_restore,
@@ -619,7 +604,7 @@ def _restore_files(source: Path, files: dict[str, Any]) -> None:
 def backup_verify(manifest: dict[str, Any], source: Path) -> Verification:
     """Compare this instance with the manifest and open everything encrypted."""
     result = Verification()
-    ours = _fingerprints_here()
+    ours = table_fingerprints_here()
     theirs: dict[str, Any] = manifest["tables"]
     result.tables = len(theirs)
     for table, expected in sorted(theirs.items()):
@@ -643,15 +628,15 @@ def backup_verify(manifest: dict[str, Any], source: Path) -> Verification:
     roots = _file_roots()
     result.files = len(manifest["files"])
     for name, expected in sorted(manifest["files"].items()):
-        root_name, relative = name.split("/", 1)
+        root_name, relative = _file_target(source, name)
         path = roots[root_name] / relative
         if path.is_file() and _sha256(path) == expected.get("sha256"):
             result.files_identical += 1
         else:
             result.differences.append(f"file {name}: missing or changed")
-    values, failed = _open_encrypted_values()
+    values, failed = encrypted_values_open()
     result.values, result.values_failed = values, failed
-    for path in _files_under(roots["private"]):
+    for path in stored_files(roots["private"]):
         result.files_opened += 1
         try:
             decrypt_bytes(path.read_bytes())
@@ -666,7 +651,7 @@ def backup_verify(manifest: dict[str, Any], source: Path) -> Verification:
     return result
 
 
-def _fingerprints_here() -> dict[str, dict[str, Any]]:
+def table_fingerprints_here() -> dict[str, dict[str, Any]]:
     """This instance's tables, read as a backup reads them: on SQLite through a
     plain ``sqlite3`` connection (Django's converts dates and decimals)."""
     if connection.vendor == "sqlite":
@@ -680,7 +665,7 @@ def _fingerprints_here() -> dict[str, dict[str, Any]]:
     return table_fingerprints(connection.connection, connection.vendor)
 
 
-def _open_encrypted_values() -> tuple[int, int]:
+def encrypted_values_open() -> tuple[int, int]:
     """Decrypt every stored token of every encrypted column; nothing is kept."""
     values = failed = 0
     for model in encrypted_models():
@@ -724,13 +709,3 @@ def _tokens(rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
         for token in row:
             if token:  # NULL, or emptied by an erasure: nothing encrypted
                 yield str(token)
-
-
-# --- Audit ----------------------------------------------------------------------
-
-
-def _audit(*, actor: str, action: str, details: dict[str, Any]) -> None:
-    from waypoint.accounts.services import audit_instance_event_record
-
-    with transaction.atomic():
-        audit_instance_event_record(action=action, details={**details, "by": actor})

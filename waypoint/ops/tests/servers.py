@@ -75,3 +75,46 @@ def gunicorn(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def instance_environment(
+    database_url: str, folder: Path, *, keys: dict[str, str], secret_key: str
+) -> dict[str, str]:
+    """The environment of a new instance: production settings, its own
+    database and folder (``WAYPOINT_VAR_DIR``), the encryption ``keys`` given
+    (``WAYPOINT_FIELD_KEYS``, ``WAYPOINT_BLIND_INDEX_KEY``); nothing of the
+    test process's own ``WAYPOINT_`` settings."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("WAYPOINT_") and key not in ("DATABASE_URL", "DEBUG")
+    }
+    env.update(
+        {
+            **keys,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": secret_key,
+            "ALLOWED_HOSTS": "testserver",
+            "WAYPOINT_HTTPS": "0",
+            "WAYPOINT_PLAIN_STATIC": "1",
+            "WAYPOINT_TASKS_BACKEND": "immediate",
+            "WAYPOINT_VAR_DIR": str(folder),
+        }
+    )
+    return env
+
+
+def manage(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py`` in a process of its own with ``env``; never raises on
+    its exit status (the caller checks it), at most 300 s."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

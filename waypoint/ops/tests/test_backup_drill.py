@@ -15,12 +15,8 @@ PostgreSQL (a database of its own on the shared server, dropped afterwards).
 
 from __future__ import annotations
 
-import datetime
 import json
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -29,24 +25,20 @@ import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
 
 from waypoint.accounts.models import AuditEvent, MemberOrganization, User
 from waypoint.activities.models import Publication, PublicationFile
 from waypoint.cases.models import Case
-from waypoint.cases.services import consent_record, document_add
 from waypoint.cases.tests.conftest import DISTINCTIVE_FAMILY, intake
 from waypoint.ops.backup import BackupError, backup_restore
-from waypoint.referrals import services as referral_services
+from waypoint.ops.testing import PDF, casework_make
+from waypoint.ops.tests.servers import instance_environment, manage
 from waypoint.referrals.models import Referral
 
 pytestmark = pytest.mark.drill
 
-ROOT = Path(__file__).resolve().parents[3]
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LINE = re.compile(
     r"tables_identical=(\d+)/(\d+) files_identical=(\d+)/(\d+) decrypt_ok=(\d)"
 )
@@ -73,36 +65,7 @@ def populated(
     settings.WAYPOINT_PRIVATE_FILES_DIR = tmp_path / "source" / "private"
     settings.MEDIA_ROOT = tmp_path / "source" / "media"
     case = intake(caseworker_a, org_a, staff=(caseworker_a,))
-    document_add(
-        actor=caseworker_a,
-        case=case,
-        kind="other",
-        title="Statement",
-        upload=SimpleUploadedFile("s.pdf", PDF),
-    )
-    consent_record(
-        actor=caseworker_a,
-        case=case,
-        scope="sharing",
-        method="signed",
-        given_on=datetime.date(2026, 5, 1),
-        data_categories=("identity", "situation", "needs"),
-        recipient=org_b.organization,
-    )
-    referral = referral_services.referral_send(
-        actor=caseworker_a,
-        case=case,
-        recipient=org_b,
-        needs=["legal-counselling"],
-        respond_by=timezone.localdate() + datetime.timedelta(days=7),
-        data_categories=["identity"],
-    )
-    referral_services.referral_message_add(
-        actor=caseworker_a,
-        referral=referral,
-        text="The statement is attached.",
-        uploads=[SimpleUploadedFile("statement.pdf", PDF)],
-    )
+    casework_make(caseworker=caseworker_a, case=case, recipient=org_b, attachment=True)
     publication = Publication.objects.order_by("pk").first()
     assert publication is not None
     PublicationFile.objects.create(
@@ -118,40 +81,11 @@ def populated(
 def _instance(
     database_url: str, folder: Path, *, field_keys: str, index_key: str
 ) -> dict[str, str]:
-    """The environment of a new instance: production settings, its own
-    database and folders, the keys given."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("WAYPOINT_") and key not in ("DATABASE_URL", "DEBUG")
-    }
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": str(django_settings.SECRET_KEY),
-            "ALLOWED_HOSTS": "testserver",
-            "WAYPOINT_HTTPS": "0",
-            "WAYPOINT_PLAIN_STATIC": "1",
-            "WAYPOINT_TASKS_BACKEND": "immediate",
-            "WAYPOINT_VAR_DIR": str(folder),
-            "WAYPOINT_FIELD_KEYS": field_keys,
-            "WAYPOINT_BLIND_INDEX_KEY": index_key,
-        }
-    )
-    return env
-
-
-def _manage(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    return instance_environment(
+        database_url,
+        folder,
+        keys={"WAYPOINT_FIELD_KEYS": field_keys, "WAYPOINT_BLIND_INDEX_KEY": index_key},
+        secret_key=str(django_settings.SECRET_KEY),
     )
 
 
@@ -219,7 +153,6 @@ def test_a_backup_restores_into_a_fresh_instance_table_for_table(
     # A document, an attachment (both encrypted) and a publication file.
     assert len(files) == 3
     assert set(manifest["tables"]) == set(tables)
-    assert "WAYPOINT_FIELD_KEYS" not in (backup / "manifest.json").read_text()
     for key in _keys(django_settings.WAYPOINT_FIELD_KEYS).split(","):
         for path in backup.rglob("*"):
             assert not path.is_file() or key.encode() not in path.read_bytes()
@@ -230,7 +163,7 @@ def test_a_backup_restores_into_a_fresh_instance_table_for_table(
         "index_key": str(django_settings.WAYPOINT_BLIND_INDEX_KEY),
     }
     restored = _instance(fresh_database("restored"), tmp_path / "restored", **keys)
-    done = _manage(restored, "restore", str(backup))
+    done = manage(restored, "restore", str(backup))
     assert done.returncode == 0, done.stderr
     found = LINE.search(done.stdout)
     assert found, done.stdout
@@ -243,7 +176,7 @@ def test_a_backup_restores_into_a_fresh_instance_table_for_table(
         "1",
     )
 
-    served = _manage(
+    served = manage(
         restored,
         "shell",
         "-v",
@@ -267,7 +200,7 @@ def test_a_backup_restores_into_a_fresh_instance_table_for_table(
         "index_key": "another-blind-index-key-0123456789abcdefghij",
     }
     other_keys = _instance(restored["DATABASE_URL"], tmp_path / "restored", **others)
-    opened = _manage(
+    opened = manage(
         other_keys,
         "shell",
         "-v",
@@ -283,7 +216,7 @@ def test_a_backup_restores_into_a_fresh_instance_table_for_table(
 
     # ... and a restore with them is refused before anything is written.
     refused_database = fresh_database("refused")
-    refused = _manage(
+    refused = manage(
         _instance(refused_database, tmp_path / "refused", **others),
         "restore",
         str(backup),

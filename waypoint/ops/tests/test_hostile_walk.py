@@ -49,9 +49,9 @@ from waypoint.cases.models import (
     ReflectionPeriod,
     Task,
 )
-from waypoint.cases.services import consent_record, document_add, task_create
+from waypoint.cases.services import task_create
 from waypoint.cases.tests.conftest import intake
-from waypoint.referrals import services as referral_services
+from waypoint.ops.testing import casework_make
 from waypoint.referrals.models import Referral, ReferralAttachment
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -211,38 +211,19 @@ def world(
     settings.WAYPOINT_PRIVATE_FILES_DIR = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     case = intake(caseworker_a, org_a, staff=(caseworker_a,))
-    consent = consent_record(
-        actor=caseworker_a,
+    casework = casework_make(
+        caseworker=caseworker_a,
         case=case,
-        scope="sharing",
-        method="signed",
-        given_on=datetime.date(2026, 5, 1),
-        data_categories=("identity", "situation", "needs"),
-        recipient=org_b.organization,
+        recipient=org_b,
+        data_categories=("identity", "case_summary"),
     )
-    document_add(
-        actor=caseworker_a,
-        case=case,
-        kind="other",
-        title="Statement",
-        upload=SimpleUploadedFile(
-            "s.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-        ),
-    )
+    consent, referral = casework.consent, casework.referral
     task_create(
         actor=caseworker_a,
         case=case,
         title="Call the lawyer",
         due_on=timezone.localdate() + datetime.timedelta(days=3),
         assignee=caseworker_a,
-    )
-    referral = referral_services.referral_send(
-        actor=caseworker_a,
-        case=case,
-        recipient=org_b,
-        needs=["legal-counselling"],
-        respond_by=timezone.localdate() + datetime.timedelta(days=7),
-        data_categories=["identity", "case_summary"],
     )
     # Someone the account pages can act on who is not the walker.
     bystander = staff_make("bystander", org_a, Role.CASEWORKER)

@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -27,9 +24,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from waypoint.ops.tests.servers import instance_environment, manage
+
 pytestmark = pytest.mark.drill
 
-ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 CHECK = textwrap.dedent(
@@ -41,15 +39,15 @@ CHECK = textwrap.dedent(
     from waypoint.accounts.models import User
     from waypoint.accounts.testing import login_with_second_factor
     from waypoint.cases.models import Case, Document
-    from waypoint.ops.backup import _open_encrypted_values, _fingerprints_here
+    from waypoint.ops.backup import encrypted_values_open, table_fingerprints_here
 
     manifest = json.loads(Path({manifest!r}).read_text())
-    now = _fingerprints_here()
+    now = table_fingerprints_here()
     lost = [
         table for table, before in manifest["tables"].items()
         if now.get(table, {{"rows": -1}})["rows"] < before["rows"]
     ]
-    values, failed = _open_encrypted_values()
+    values, failed = encrypted_values_open()
     staff = login_with_second_factor(
         Client(), User.objects.get(username="fixture_caseworker")
     )
@@ -75,18 +73,6 @@ def _keys() -> dict[str, str]:
     )
 
 
-def _manage(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_the_previous_release_restores_and_migrates_with_nothing_lost(
     tmp_path: Path, fresh_database: Callable[[str], str]
 ) -> None:
@@ -101,27 +87,14 @@ def test_the_previous_release_restores_and_migrates_with_nothing_lost(
             shutil.copyfileobj(source, target)
         packed.unlink()
     manifest = json.loads((backup / "manifest.json").read_text())
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("WAYPOINT_") and key not in ("DATABASE_URL", "DEBUG")
-    }
-    env.update(
-        {
-            **_keys(),
-            "DATABASE_URL": fresh_database("upgraded"),
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": "upgrade-drill-secret-key-0123456789abcdefghijklmn",
-            "ALLOWED_HOSTS": "testserver",
-            "WAYPOINT_HTTPS": "0",
-            "WAYPOINT_PLAIN_STATIC": "1",
-            "WAYPOINT_TASKS_BACKEND": "immediate",
-            "WAYPOINT_VAR_DIR": str(tmp_path / "instance"),
-        }
+    env = instance_environment(
+        fresh_database("upgraded"),
+        tmp_path / "instance",
+        keys=_keys(),
+        secret_key="upgrade-drill-secret-key-0123456789abcdefghijklmn",
     )
 
-    restored = _manage(env, "restore", str(backup))
+    restored = manage(env, "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
     assert "migrations of this release are not applied yet" in restored.stdout
     tables, files = len(manifest["tables"]), len(manifest["files"])
@@ -129,12 +102,12 @@ def test_the_previous_release_restores_and_migrates_with_nothing_lost(
         f"tables_identical={tables}/{tables} files_identical={files}/{files} "
         "decrypt_ok=1"
     ) in restored.stdout
-    migrated = _manage(env, "migrate", "--no-input")
+    migrated = manage(env, "migrate", "--no-input")
     assert migrated.returncode == 0, migrated.stderr
-    unapplied = _manage(env, "migrate", "--check")
+    unapplied = manage(env, "migrate", "--check")
     assert unapplied.returncode == 0, unapplied.stdout
 
-    checked = _manage(
+    checked = manage(
         env,
         "shell",
         "-v",
